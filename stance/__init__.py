@@ -1,0 +1,10 @@
+"""stance: contradiction and stance detection across documents.
+
+Pipeline stages, one module each: corpus -> claims -> pairs -> scores -> matrices -> report.
+"""
+from .errors import StanceError
+from .pipeline import RunResult, analyze, load_config, run
+from .scorer import HFNLIScorer, Scorer, load_scorer
+
+__version__ = "0.1.0"
+__all__ = ["run", "analyze", "load_config", "RunResult", "Scorer", "HFNLIScorer", "load_scorer", "StanceError"]

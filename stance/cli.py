@@ -1,0 +1,132 @@
+"""``stance`` command line: a thin layer over the Python API (stance.run, stance.train, ...)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .errors import StanceError
+
+
+def _cmd_run(a) -> int:
+    from .pipeline import run
+
+    res = run(a.corpus, config=a.config, out=a.out, model=a.model, targets=a.target or None, quiet=a.quiet or None,
+              overwrite=a.overwrite or None, skip_bad_files=a.skip_bad_files or None)
+    if not a.quiet:
+        top = sorted((s for s in res.scored if s.contradiction is not None), key=lambda s: -s.contradiction)[:5]
+        print(f"\nTop contradictions (of {len(res.scored)} pairs):")
+        for i, s in enumerate(top, 1):
+            print(f"  {i}. {s.contradiction:.2f}  {s.pair.a.doc_id}: {s.pair.a.speaker}: {s.pair.a.text[:90]}")
+            print(f"           vs {s.pair.b.doc_id}: {s.pair.b.speaker}: {s.pair.b.text[:90]}")
+        print(f"\nReport: {res.out_dir / 'report.html'}  (also report.md, contradictions.jsonl, run.json)")
+        print(f"Time: {res.timings.get('total', 0):.1f}s  ({', '.join(f'{k} {v:.1f}s' for k, v in res.timings.items() if k != 'total')})")
+    return 0
+
+
+def _cmd_train(a) -> int:
+    from .train import train
+
+    train(a.config, a.out, resume=a.resume, data_dir=a.data_dir, quiet=a.quiet)
+    print(f"model written to {a.out}")
+    return 0
+
+
+def _scorer_for(a):
+    from .pipeline import load_config, resolve_path
+    from .scorer import load_scorer
+
+    cfg, _ = load_config(a.config)
+    ref = a.model or cfg["scoring"]["model"]
+    local = resolve_path(ref)
+    return load_scorer(str(local) if local.exists() else ref, batch_size=int(cfg["scoring"]["batch_size"]),
+                       max_length=int(cfg["scoring"]["max_length"]))
+
+
+def _cmd_eval(a) -> int:
+    from . import evaluate as E
+
+    chosen = [x for x in (a.pairs, a.stances, a.nli_dataset) if x]
+    if len(chosen) != 1:
+        raise StanceError("stance eval: give exactly one of --pairs FILE, --stances FILE or --nli-dataset KIND PATH")
+    if a.stances:  # validate the labelled file before loading the model
+        E.read_jsonl_records(__import__("pathlib").Path(a.stances), ("doc", "target", "stance"), {"stance": E.STANCES})
+        scorer = _scorer_for(a)
+        res = E.evaluate_stances(a.stances, a.corpus, scorer, a.config)
+        pairs = None
+    else:
+        if a.pairs:
+            pairs, two_way = E.read_pairs(a.pairs), False
+        else:
+            pairs, two_way = E.read_nli_dataset(a.nli_dataset[0], a.nli_dataset[1])
+        scorer = _scorer_for(a)
+        res = E.evaluate_pairs(pairs, scorer, two_way)
+    print(f"model: {scorer.info.name_or_path}")
+    print(E.format_result(res, pairs, a.show_errors))
+    if a.json:
+        E.write_json(res, a.json)
+        print(f"\nwrote {a.json}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="stance", description="Contradiction and stance detection across documents.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the pipeline on a corpus and write a contradiction report")
+    r.add_argument("corpus", nargs="?", help="folder of .txt/.md (+ manifest.json) or a .jsonl file "
+                                             "(default: corpus.path in the config)")
+    r.add_argument("--config", help="YAML config overlaid on configs/default.yaml")
+    r.add_argument("--out", help="output folder (report.path)")
+    r.add_argument("--model", help="NLI model: local folder or hub id (scoring.model)")
+    r.add_argument("--target", action="append", help="target claim for per-document stance; repeatable (targets.texts)")
+    r.add_argument("--quiet", action="store_true", help="no progress output (report.quiet)")
+    r.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder (report.overwrite)")
+    r.add_argument("--skip-bad-files", action="store_true",
+                   help="skip empty, binary, non-UTF-8 or oversized files (corpus.skip_bad_files)")
+    r.set_defaults(func=_cmd_run)
+
+    t = sub.add_parser("train", help="train the NLI cross-encoder (needs ../shared/data)")
+    t.add_argument("--config", default="configs/train_nli.yaml")
+    t.add_argument("--out", default="models/stance-nli-minilm")
+    t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint")
+    t.add_argument("--data-dir", help="override data_dir in the config")
+    t.add_argument("--quiet", action="store_true")
+    t.set_defaults(func=_cmd_train)
+
+    e = sub.add_parser("eval", help="score a model on labelled pairs, NLI data sets or document stances")
+    e.add_argument("--pairs", help="JSONL with premise, hypothesis, label")
+    e.add_argument("--stances", help="JSONL with doc, target, stance (agree/disagree/discuss/unrelated)")
+    e.add_argument("--nli-dataset", nargs=2, metavar=("KIND", "PATH"), help="sick|snli|xnli|rte and its file")
+    e.add_argument("--corpus", default="examples/bounties", help="corpus for --stances")
+    e.add_argument("--model", help="NLI model folder or hub id (default: scoring.model)")
+    e.add_argument("--config", help="YAML config overlaid on configs/default.yaml")
+    e.add_argument("--json", help="write the metrics as JSON here")
+    e.add_argument("--show-errors", type=int, default=50, help="misclassified pairs to print")
+    e.set_defaults(func=_cmd_eval)
+
+    for register in _extra_commands:
+        register(sub)
+    return p
+
+
+_extra_commands: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "0")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except StanceError as exc:
+        print(f"stance: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("stance: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""``stance eval``: score an NLI model on labelled pairs, or document stance on labelled targets.
+
+Inputs: any JSONL with ``premise``, ``hypothesis``, ``label`` (``--pairs``); the formats in
+``../shared/data`` (``--nli-dataset sick|snli|xnli|rte PATH``); or document stances (``--stances``).
+Output keys are always the same, so scripts can rely on them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import nli_data as D
+from .errors import StanceError
+from .iohelpers import atomic_write_text
+from .scorer import THREE_WAY, Scorer
+
+STANCES = ("agree", "disagree", "discuss", "unrelated")
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    premise: str
+    hypothesis: str
+    label: str
+    line: int
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    n: int
+    accuracy: float
+    macro_f1: float
+    labels: tuple[str, ...]
+    per_class: dict
+    confusion: list
+    predictions: tuple[str, ...]
+    probabilities: np.ndarray
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "accuracy": self.accuracy, "macro_f1": self.macro_f1, "labels": list(self.labels),
+                "per_class": self.per_class, "confusion": self.confusion}
+
+
+def read_jsonl_records(path: Path, required: tuple[str, ...], allowed: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, dict]]:
+    if not path.exists():
+        raise StanceError(f"{path}: file not found; pass an existing JSONL file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise StanceError(f"{path}: not UTF-8 text; pass a JSONL file (one JSON object per line)") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            raise StanceError(f"{path}:{n}: not valid JSON; the file must be JSONL (one JSON object per line)") from None
+        if not isinstance(obj, dict):
+            raise StanceError(f"{path}:{n}: expected a JSON object with fields {', '.join(required)}")
+        for f in required:
+            if f not in obj:
+                raise StanceError(f"{path}:{n}: missing field '{f}'; every line needs {', '.join(required)}")
+            if not isinstance(obj[f], str) or not obj[f].strip():
+                raise StanceError(f"{path}:{n}: field '{f}' is empty; give it text")
+        for f, ok in (allowed or {}).items():
+            if obj[f].strip().lower() not in ok:
+                raise StanceError(f"{path}:{n}: unknown {f} '{obj[f]}'; use one of {', '.join(ok)}")
+        rows.append((n, obj))
+    if not rows:
+        raise StanceError(f"{path}: no records; the file is empty")
+    return rows
+
+
+def read_pairs(path: str | Path) -> list[LabelledPair]:
+    rows = read_jsonl_records(Path(path), ("premise", "hypothesis", "label"), {"label": THREE_WAY})
+    return [LabelledPair(o["premise"], o["hypothesis"], o["label"].strip().lower(), n) for n, o in rows]
+
+
+def read_nli_dataset(kind: str, path: str | Path) -> tuple[list[LabelledPair], bool]:
+    """Returns (pairs, two_way).  RTE is 2-way: gold entailment / not_entailment."""
+    p = Path(path)
+    if not p.exists():
+        raise StanceError(f"{p}: dataset file not found; pass the path to the {kind} file under ../shared/data")
+    loaders = {"sick": lambda: D.load_sick(p, None), "snli": lambda: D.load_snli(p),
+               "xnli": lambda: D.load_xnli(p), "rte": lambda: D.load_rte(p)}
+    if kind not in loaders:
+        raise StanceError(f"--nli-dataset: unknown dataset '{kind}'; use sick, snli, xnli or rte")
+    try:
+        items = loaders[kind]()
+    except (KeyError, ValueError, json.JSONDecodeError) as exc:
+        raise StanceError(f"{p}: not in the {kind} format ({type(exc).__name__}: {exc}); check the file") from None
+    if kind == "sick" and p.name.startswith("SICK_train_trial"):
+        pass
+    return [LabelledPair(x.premise, x.hypothesis, x.label, i + 1) for i, x in enumerate(items)], kind == "rte"
+
+
+def metrics(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> tuple[float, float, dict, list]:
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
+    per = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4),
+                 "support": int(s[i])} for i, lab in enumerate(labels)}
+    acc = round(float(accuracy_score(gold, pred)), 4)
+    return acc, round(float(np.mean(f)), 4), per, confusion_matrix(gold, pred, labels=list(labels)).tolist()
+
+
+def evaluate_pairs(pairs: list[LabelledPair], scorer: Scorer, two_way: bool = False,
+                   batch_size: int | None = None) -> EvalResult:
+    probs = scorer.predict([(x.premise, x.hypothesis) for x in pairs], batch_size)
+    labels = tuple(scorer.labels)
+    notes = []
+    if getattr(scorer, "temperature", 1.0) != 1.0:
+        notes.append(f"model calibration applied: temperature {scorer.temperature} (argmax labels unchanged)")
+    if two_way or labels == ("entailment", "not_entailment"):
+        e = labels.index("entailment")
+        pred = ["entailment" if row[e] >= 0.5 else "not_entailment" for row in probs]
+        gold = ["entailment" if x.label == "entailment" else "not_entailment" for x in pairs]
+        eval_labels = ("entailment", "not_entailment")
+        if labels != ("entailment", "not_entailment"):
+            notes.append("2-way scoring: neutral and contradiction collapsed to not_entailment")
+    else:
+        pred = [labels[i] for i in probs.argmax(1)]
+        gold = [x.label for x in pairs]
+        eval_labels = THREE_WAY
+    acc, mf1, per, conf = metrics(gold, pred, eval_labels)
+    return EvalResult(len(pairs), acc, mf1, eval_labels, per, conf, tuple(pred), probs, tuple(notes))
+
+
+def evaluate_stances(stances_file: str | Path, corpus: str | Path, scorer: Scorer, config=None) -> EvalResult:
+    from .pipeline import analyze
+
+    rows = read_jsonl_records(Path(stances_file), ("doc", "target", "stance"), {"stance": STANCES})
+    targets = list(dict.fromkeys(o["target"] for _, o in rows))
+    res = analyze(corpus, config=config, targets=targets, scorer=scorer, quiet=True)
+    got = {(t.doc_id, t.target): t.stance for t in res.targets}
+    docs = {d.id for d in res.corpus.documents}
+    for n, o in rows:
+        if o["doc"] not in docs:
+            raise StanceError(f"{stances_file}:{n}: document '{o['doc']}' is not in the corpus {corpus}; "
+                              f"fix the doc field or pass --corpus")
+    gold = [o["stance"].lower() for _, o in rows]
+    pred = [got[(o["doc"], o["target"])] for _, o in rows]
+    acc, mf1, per, conf = metrics(gold, pred, STANCES)
+    return EvalResult(len(rows), acc, mf1, STANCES, per, conf, tuple(pred), np.zeros((len(rows), 0)))
+
+
+def format_result(res: EvalResult, pairs: list[LabelledPair] | None = None, show_errors: int = 50) -> str:
+    lines = [f"n={res.n}  accuracy={res.accuracy:.4f}  macro-F1={res.macro_f1:.4f}"]
+    lines += [f"note: {n}" for n in res.notes]
+    lines.append("")
+    lines.append(f"{'label':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
+    for lab in res.labels:
+        m = res.per_class[lab]
+        lines.append(f"{lab:<16}{m['precision']:>10.4f}{m['recall']:>10.4f}{m['f1']:>10.4f}{m['support']:>10d}")
+    lines.append("")
+    lines.append("confusion (rows = gold, columns = predicted):")
+    w = max(len(x) for x in res.labels) + 2
+    lines.append(" " * w + "".join(f"{lab[:13]:>15}" for lab in res.labels))
+    for lab, row in zip(res.labels, res.confusion):
+        lines.append(f"{lab:<{w}}" + "".join(f"{v:>15d}" for v in row))
+    if pairs is not None and res.probabilities.size:
+        wrong = [(x, p, pr) for x, p, pr in zip(pairs, res.predictions, res.probabilities)
+                 if (p != x.label and not (p == "not_entailment" and x.label != "entailment"))]
+        lines.append("")
+        lines.append(f"misclassified: {len(wrong)}" + (f" (first {show_errors})" if len(wrong) > show_errors else ""))
+        for x, p, pr in wrong[:show_errors]:
+            probs = " ".join(f"{v:.2f}" for v in pr)
+            lines.append(f"  line {x.line}: gold={x.label} pred={p} probs=[{probs}]")
+            lines.append(f"    P: {x.premise[:150]}")
+            lines.append(f"    H: {x.hypothesis[:150]}")
+    return "\n".join(lines)
+
+
+def write_json(res: EvalResult, path: str | Path) -> None:
+    atomic_write_text(path, json.dumps(res.to_json(), indent=2) + "\n")

@@ -1,0 +1,189 @@
+"""The pipeline as a Python API: corpus -> claims -> pairs -> scores -> matrices -> report."""
+from __future__ import annotations
+
+import copy
+import platform
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .claims import Claim, ClaimOptions, extract_all
+from .config import DEFAULT_CONFIG, PROJECT_ROOT, load_yaml
+from .corpus import Corpus, load_corpus
+from .errors import StanceError
+from .matrices import ClaimMatrix, DocMatrix, claim_matrix, doc_matrix
+from .pairs import PairOptions, candidate_pairs
+from .report import ReportData, check_out_dir, write_report
+from .scorer import Scorer, load_scorer
+from .scores import ScoredPair, score_pairs
+from .targets import TargetOptions, TargetStance, target_stances
+
+
+@dataclass(frozen=True)
+class RunResult:
+    corpus: Corpus
+    claims: tuple[Claim, ...]
+    scored: tuple[ScoredPair, ...]
+    claim_matrix: ClaimMatrix
+    doc_matrix: DocMatrix
+    targets: tuple[TargetStance, ...]
+    info: dict
+    out_dir: Path | None = None
+    timings: dict = field(default_factory=dict)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_config(config: str | Path | dict | None = None) -> tuple[dict, str]:
+    """Defaults from configs/default.yaml, overlaid with a user config (path or dict)."""
+    base = load_yaml(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else {}
+    if config is None:
+        return base, str(DEFAULT_CONFIG)
+    if isinstance(config, dict):
+        return _merge(base, config), "<dict>"
+    return _merge(base, load_yaml(config)), str(config)
+
+
+def resolve_path(p: str | Path) -> Path:
+    """Relative paths: the current folder first, then the project root (for bundled defaults)."""
+    p = Path(p)
+    if p.is_absolute() or p.exists():
+        return p
+    alt = PROJECT_ROOT / p
+    return alt if alt.exists() else p
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("stance", "torch", "transformers", "sentence-transformers", "scikit-learn", "numpy", "pysbd"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
+            model: str | None = None, targets: list[str] | None = None, skip_bad_files: bool | None = None,
+            scorer: Scorer | None = None, quiet: bool | None = None) -> RunResult:
+    """Run every stage and return the results without writing anything."""
+    cfg, cfg_path = load_config(config)
+    if model:
+        cfg["scoring"]["model"] = model
+    if targets is not None:
+        cfg["targets"]["texts"] = list(targets)
+    if skip_bad_files is not None:
+        cfg["corpus"]["skip_bad_files"] = skip_bad_files
+    if quiet is not None:
+        cfg["report"]["quiet"] = quiet
+    seed = int(cfg.get("seed", 13))
+    random.seed(seed)
+    np.random.seed(seed)
+    say = (lambda *a: None) if cfg["report"].get("quiet") else (lambda *a: print(*a, flush=True))
+    timings: dict[str, float] = {}
+
+    t = time.perf_counter()
+    if isinstance(corpus, Corpus):
+        docs = corpus
+    else:
+        where = corpus if corpus is not None else cfg["corpus"]["path"]
+        docs = load_corpus(resolve_path(where), int(cfg["corpus"]["max_file_bytes"]),
+                           bool(cfg["corpus"]["skip_bad_files"]))
+    for skipped in docs.skipped:
+        say(f"skipped {skipped}")
+    timings["corpus"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    claims = extract_all(docs, ClaimOptions.from_config(cfg["claims"]))
+    if not claims:
+        raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
+                          f"check the documents or lower claims.min_words")
+    timings["claims"] = time.perf_counter() - t
+    say(f"{len(docs.documents)} documents, {len(claims)} claims")
+
+    t = time.perf_counter()
+    popts = PairOptions.from_config(cfg["pairs"])
+    pairs = candidate_pairs(claims, popts)
+    timings["pairs"] = time.perf_counter() - t
+    say(f"{len(pairs)} candidate pairs ({popts.mode}, top_k={popts.top_k}, floor={popts.min_similarity})")
+
+    t = time.perf_counter()
+    sc = cfg["scoring"]
+    if scorer is None:
+        device = None if sc.get("device", "auto") == "auto" else sc["device"]
+        model_ref = str(sc["model"])
+        local = resolve_path(model_ref)
+        scorer = load_scorer(str(local) if local.exists() else model_ref, batch_size=int(sc["batch_size"]),
+                             max_length=int(sc["max_length"]), device=device,
+                             num_threads=int(sc.get("threads") or 0) or None)
+    scorer.progress = not cfg["report"].get("quiet")
+    timings["model_load"] = time.perf_counter() - t
+    t = time.perf_counter()
+    mcfg = cfg["matrices"]
+    scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"], mcfg["support_combine"])
+    timings["scores"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    doc_ids = [d.id for d in docs.documents]
+    cm = claim_matrix(claims, scored)
+    dm = doc_matrix(doc_ids, scored, int(mcfg["doc_top_k"]), float(mcfg["contradiction_threshold"]),
+                    float(mcfg["support_threshold"]), int(cfg["report"].get("per_doc_pair", 3)))
+    tstances = target_stances(doc_ids, claims, list(cfg["targets"].get("texts") or []), scorer,
+                              TargetOptions.from_config(cfg["targets"]), popts.embedding_model,
+                              popts.embedding_weight, int(sc["batch_size"]))
+    timings["matrices"] = time.perf_counter() - t
+
+    info_model = getattr(scorer, "info", None)
+    info = {
+        "corpus": {"location": str(docs.location), "documents": doc_ids, "skipped": list(docs.skipped)},
+        "config_path": cfg_path, "config": cfg,
+        "model": {"name_or_path": getattr(info_model, "name_or_path", type(scorer).__name__),
+                  "weights_sha256": getattr(info_model, "weights_sha256", None),
+                  "labels": list(scorer.labels), "temperature": getattr(info_model, "temperature", 1.0)},
+        "versions": _versions(),
+        "counts": {"documents": len(doc_ids), "claims": len(claims), "pairs_scored": len(scored),
+                   "nli_predictions": 2 * len(scored),
+                   "claims_per_doc": {d: sum(c.doc_id == d for c in claims) for d in doc_ids},
+                   "contradictions_over_threshold": sum(1 for s in scored if s.contradiction is not None
+                                                        and s.contradiction >= float(mcfg["contradiction_threshold"]))},
+        "seed": seed,
+    }
+    return RunResult(docs, tuple(claims), tuple(scored), cm, dm, tuple(tstances), info, None, timings)
+
+
+def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
+        out: str | Path | None = None, model: str | None = None, targets: list[str] | None = None,
+        quiet: bool | None = None, overwrite: bool | None = None, skip_bad_files: bool | None = None,
+        scorer: Scorer | None = None) -> RunResult:
+    """Run the pipeline and write the report folder; returns the results with ``out_dir`` set."""
+    t0 = time.perf_counter()
+    cfg, _ = load_config(config)
+    out_dir = Path(out or cfg["report"]["out"])
+    overwrite = bool(cfg["report"].get("overwrite")) if overwrite is None else overwrite
+    check_out_dir(out_dir, overwrite)  # fail before the expensive stages
+    res = analyze(corpus, config=config, model=model, targets=targets, skip_bad_files=skip_bad_files,
+                  scorer=scorer, quiet=quiet)
+    t = time.perf_counter()
+    info = dict(res.info)
+    info["config"]["report"]["out"] = str(out_dir)
+    info["config"]["report"]["overwrite"] = overwrite
+    timings = dict(res.timings)
+    rcfg, mcfg = info["config"]["report"], info["config"]["matrices"]
+    data = ReportData(res.corpus, res.claims, res.scored, res.claim_matrix, res.doc_matrix, res.targets,
+                      {**info, "timings_s": timings}, int(rcfg.get("top_n", 15)),
+                      float(mcfg["contradiction_threshold"]), float(mcfg["support_threshold"]))
+    write_report(data, out_dir, overwrite)
+    timings["report"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return RunResult(res.corpus, res.claims, res.scored, res.claim_matrix, res.doc_matrix, res.targets,
+                     info, out_dir, {k: round(v, 3) for k, v in timings.items()})

@@ -1,0 +1,76 @@
+import json
+
+import numpy as np
+import pytest
+
+from stance import evaluate as E
+from stance.cli import main
+from stance.errors import StanceError
+
+from conftest import FIXTURES
+
+KEYS = {"n", "accuracy", "macro_f1", "labels", "per_class", "confusion"}
+
+
+class Oracle:
+    labels = ("neutral", "contradiction", "entailment")
+
+    def __init__(self, answers):
+        self.answers = answers
+
+    def predict(self, pairs, batch_size=None):
+        return np.array([[0.8 if lab == self.answers[h] else 0.1 for lab in self.labels] for _, h in pairs])
+
+
+def write(tmp_path, lines):
+    f = tmp_path / "pairs.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f
+
+
+def test_metrics_and_json_keys(tmp_path):
+    f = write(tmp_path, [json.dumps({"premise": "p", "hypothesis": f"h{i}", "label": lab})
+                         for i, lab in enumerate(["entailment", "neutral", "contradiction", "neutral"])])
+    pairs = E.read_pairs(f)
+    answers = {"h0": "entailment", "h1": "neutral", "h2": "contradiction", "h3": "entailment"}
+    res = E.evaluate_pairs(pairs, Oracle(answers))
+    assert res.accuracy == 0.75 and set(res.to_json()) == KEYS
+    assert res.confusion[1] == [1, 1, 0]  # gold neutral: one predicted entailment, one neutral
+    text = E.format_result(res, pairs)
+    assert "misclassified: 1" in text and "line 4" in text
+
+
+def test_rte_two_way_collapse():
+    pairs = [E.LabelledPair("p", "h0", "entailment", 1), E.LabelledPair("p", "h1", "not_entailment", 2)]
+    res = E.evaluate_pairs(pairs, Oracle({"h0": "entailment", "h1": "contradiction"}), two_way=True)
+    assert res.labels == ("entailment", "not_entailment") and res.accuracy == 1.0
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"premise": "p", "hypothesis": "h"}', "line 2|:2: missing field 'label'"),
+    ('{"premise": "p", "hypothesis": "h", "label": "maybe"}', ":2: unknown label 'maybe'"),
+    ('{"premise": " ", "hypothesis": "h", "label": "neutral"}', ":2: field 'premise' is empty"),
+    ("premise,hypothesis,label", ":2: not valid JSON"),
+])
+def test_bad_input_names_line_and_field(tmp_path, line, message):
+    f = write(tmp_path, ['{"premise": "p", "hypothesis": "h", "label": "neutral"}', line])
+    with pytest.raises(StanceError) as exc:
+        E.read_pairs(f)
+    assert any(m in str(exc.value) for m in message.split("|"))
+
+
+def test_cli_eval_on_fixture_with_tiny_model(tiny_model, tmp_path, capsys):
+    out = tmp_path / "m.json"
+    rc = main(["eval", "--pairs", str(FIXTURES / "claim_pairs.jsonl"), "--model", str(tiny_model), "--json", str(out)])
+    assert rc == 0
+    data = json.loads(out.read_text())
+    assert set(data) == KEYS and data["n"] >= 150
+    assert set(data["per_class"]) == {"entailment", "neutral", "contradiction"}
+    printed = capsys.readouterr().out
+    assert "macro-F1" in printed and "confusion" in printed
+
+
+def test_cli_eval_bad_file(tmp_path, capsys):
+    f = write(tmp_path, ['{"premise": "p", "hypothesis": "h", "label": "nope"}'])
+    assert main(["eval", "--pairs", str(f)]) == 2
+    assert "unknown label" in capsys.readouterr().err

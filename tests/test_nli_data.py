@@ -1,0 +1,32 @@
+import pytest
+
+from stance import nli_data as D
+from stance.errors import DataMissingError
+
+
+def test_two_way_not_entailment_is_never_contradiction(tmp_path):
+    f = tmp_path / "rte.tsv"
+    f.write_text("index\tsentence1\tsentence2\tlabel\n0\tA man sleeps.\tA man is awake.\tnot_entailment\n"
+                 "1\tA man sleeps.\tA man rests.\tentailment\n", encoding="utf-8")
+    assert [x.label for x in D.load_rte(f)] == ["not_entailment", "entailment"]
+
+
+def test_xnli_numeric_labels_and_snli_dash_skipped(tmp_path):
+    x = tmp_path / "x.tsv"
+    x.write_text("id\tpremise\thypothesis\tlabel\n0\tp\th\t0\n1\tp\th\t1\n2\tp\th\t2\n", encoding="utf-8")
+    assert [e.label for e in D.load_xnli(x)] == ["entailment", "neutral", "contradiction"]
+    s = tmp_path / "s.jsonl"
+    s.write_text('{"sentence1": "a", "sentence2": "b", "gold_label": "-"}\n'
+                 '{"sentence1": "a", "sentence2": "b", "gold_label": "neutral"}\n', encoding="utf-8")
+    assert [e.label for e in D.load_snli(s)] == ["neutral"]
+
+
+def test_body_disjoint_split():
+    stances = [D.StanceExample(f"h{i}", str(i % 10), "agree") for i in range(100)]
+    train, dev = D.split_by_body(stances, 0.2, seed=1)
+    assert {s.body_id for s in train}.isdisjoint({s.body_id for s in dev}) and len(dev) == 20
+
+
+def test_missing_data_is_a_clear_error(tmp_path):
+    with pytest.raises(DataMissingError, match="../shared/data"):
+        D.data_path(tmp_path, "nli", "snli", "nope.jsonl")

@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from stance.claims import Claim
+from stance.pairs import ClaimPair
+from stance.scores import combine, score_pairs
+
+
+class FixedScorer:
+    """Deterministic stand-in: contradiction when the hypothesis contains 'not'."""
+    labels = ("entailment", "neutral", "contradiction")
+
+    def predict(self, pairs, batch_size=None):
+        return np.array([[0.1, 0.2, 0.7] if " not " in h else [0.8, 0.1, 0.1] for _, h in pairs])
+
+
+def claim(cid, doc, text):
+    return Claim(cid, doc, text, 0, len(text), "X (author)", None, False, False)
+
+
+def test_both_directions_and_combination_rules():
+    a, b = claim("a#1", "a", "It rained in Kabul."), claim("b#1", "b", "It did not rain in Kabul.")
+    [s] = score_pairs([ClaimPair(a, b, 0.9, 0.9, 0.9)], FixedScorer())
+    assert s.prob("contradiction", "forward") == pytest.approx(0.7)
+    assert s.prob("contradiction", "backward") == pytest.approx(0.1)
+    assert s.contradiction == pytest.approx(0.4)      # mean over directions
+    assert s.support == pytest.approx(0.8)            # max over directions
+    [s2] = score_pairs([ClaimPair(a, b, 0.9, 0.9, 0.9)], FixedScorer(), contradiction_combine="max")
+    assert s2.contradiction == pytest.approx(0.7)
+    assert combine(0.2, 0.6, "min") == 0.2
+
+
+def test_two_way_scorer_has_no_contradiction():
+    class TwoWay:
+        labels = ("entailment", "not_entailment")
+
+        def predict(self, pairs, batch_size=None):
+            return np.tile([0.3, 0.7], (len(pairs), 1))
+
+    a, b = claim("a#1", "a", "x y z"), claim("b#1", "b", "x y w")
+    [s] = score_pairs([ClaimPair(a, b, 0.5, 0.5, 0.5)], TwoWay())
+    assert s.contradiction is None and s.support == pytest.approx(0.3)
