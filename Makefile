@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= out/bounties
 
-.PHONY: setup demo test bench train clean
+.PHONY: setup demo test bench train eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,15 @@ train: setup
 
 clean:
 	rm -rf out .pytest_cache
+
+# Every figure in the model card, from commands anyone can rerun (NLI sets need ../shared/data).
+DATA ?= ../shared/data
+EVAL_OUT ?= out/eval
+eval: setup
+	mkdir -p $(EVAL_OUT)
+	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --json $(EVAL_OUT)/fixture_pairs.json --show-errors 0
+	$(VENV)/bin/stance eval --stances tests/fixtures/doc_stances.jsonl --corpus examples/bounties --json $(EVAL_OUT)/fixture_stances.json
+	$(VENV)/bin/stance eval --nli-dataset sick $(DATA)/nli/sick/SICK_train_trial.txt --json $(EVAL_OUT)/sick_trial.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout configs/train_nli.yaml --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout configs/train_nli.yaml --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset rte $(DATA)/nli/rte/dev.tsv --json $(EVAL_OUT)/rte_dev.json --show-errors 0

@@ -40,7 +40,8 @@ def _scorer_for(a):
     ref = a.model or cfg["scoring"]["model"]
     local = resolve_path(ref)
     return load_scorer(str(local) if local.exists() else ref, batch_size=int(cfg["scoring"]["batch_size"]),
-                       max_length=int(cfg["scoring"]["max_length"]))
+                       max_length=int(cfg["scoring"]["max_length"]),
+                       precision=str(cfg["scoring"].get("precision", "fp32")))
 
 
 def _cmd_eval(a) -> int:
@@ -56,11 +57,11 @@ def _cmd_eval(a) -> int:
         pairs = None
     else:
         if a.pairs:
-            pairs, two_way = E.read_pairs(a.pairs), False
+            pairs, two_way, notes = E.read_pairs(a.pairs), False, []
         else:
-            pairs, two_way = E.read_nli_dataset(a.nli_dataset[0], a.nli_dataset[1])
+            pairs, two_way, notes = E.read_nli_dataset(a.nli_dataset[0], a.nli_dataset[1], a.holdout)
         scorer = _scorer_for(a)
-        res = E.evaluate_pairs(pairs, scorer, two_way)
+        res = E.evaluate_pairs(pairs, scorer, two_way, notes=notes)
     print(f"model: {scorer.info.name_or_path}")
     print(E.format_result(res, pairs, a.show_errors))
     if a.json:
@@ -98,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--pairs", help="JSONL with premise, hypothesis, label")
     e.add_argument("--stances", help="JSONL with doc, target, stance (agree/disagree/discuss/unrelated)")
     e.add_argument("--nli-dataset", nargs=2, metavar=("KIND", "PATH"), help="sick|snli|xnli|rte and its file")
+    e.add_argument("--holdout", metavar="TRAIN_CONFIG",
+                   help="with --nli-dataset snli|xnli: score only the part that training config held back")
     e.add_argument("--corpus", default="examples/bounties", help="corpus for --stances")
     e.add_argument("--model", help="NLI model folder or hub id (default: scoring.model)")
     e.add_argument("--config", help="YAML config overlaid on configs/default.yaml")

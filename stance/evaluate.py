@@ -81,12 +81,25 @@ def read_pairs(path: str | Path) -> list[LabelledPair]:
     return [LabelledPair(o["premise"], o["hypothesis"], o["label"].strip().lower(), n) for n, o in rows]
 
 
-def read_nli_dataset(kind: str, path: str | Path) -> tuple[list[LabelledPair], bool]:
-    """Returns (pairs, two_way).  RTE is 2-way: gold entailment / not_entailment."""
+def read_nli_dataset(kind: str, path: str | Path, holdout_config: str | Path | None = None
+                     ) -> tuple[list[LabelledPair], bool, list[str]]:
+    """Returns (pairs, two_way, notes).  RTE is 2-way: gold entailment / not_entailment.
+
+    SICK files that carry a ``SemEval_set`` column are scored on their TRIAL rows only (the
+    bundled model trains on TRAIN).  ``holdout_config`` (a training config) restricts SNLI and
+    XNLI to exactly the part that training held back.
+    """
     p = Path(path)
     if not p.exists():
         raise StanceError(f"{p}: dataset file not found; pass the path to the {kind} file under ../shared/data")
-    loaders = {"sick": lambda: D.load_sick(p, None), "snli": lambda: D.load_snli(p),
+    notes: list[str] = []
+    sick_split = None
+    if kind == "sick":
+        with open(p, encoding="utf-8-sig") as fh:
+            if "SemEval_set" in fh.readline():
+                sick_split = "TRIAL"
+                notes.append("SICK: TRIAL rows only (TRAIN rows are training data)")
+    loaders = {"sick": lambda: D.load_sick(p, sick_split), "snli": lambda: D.load_snli(p),
                "xnli": lambda: D.load_xnli(p), "rte": lambda: D.load_rte(p)}
     if kind not in loaders:
         raise StanceError(f"--nli-dataset: unknown dataset '{kind}'; use sick, snli, xnli or rte")
@@ -94,9 +107,15 @@ def read_nli_dataset(kind: str, path: str | Path) -> tuple[list[LabelledPair], b
         items = loaders[kind]()
     except (KeyError, ValueError, json.JSONDecodeError) as exc:
         raise StanceError(f"{p}: not in the {kind} format ({type(exc).__name__}: {exc}); check the file") from None
-    if kind == "sick" and p.name.startswith("SICK_train_trial"):
-        pass
-    return [LabelledPair(x.premise, x.hypothesis, x.label, i + 1) for i, x in enumerate(items)], kind == "rte"
+    if holdout_config and kind in ("snli", "xnli"):
+        from .config import load_yaml
+
+        cfg = load_yaml(holdout_config)
+        key = {"snli": "snli_dev", "xnli": "xnli"}[kind]
+        n_dev = int(cfg["sources"][key]["holdout"])
+        _, items = D.split_holdout(items, n_dev, int(cfg["seed"]))
+        notes.append(f"{kind}: the {n_dev} pairs held back by {holdout_config} (seed {cfg['seed']})")
+    return [LabelledPair(x.premise, x.hypothesis, x.label, i + 1) for i, x in enumerate(items)], kind == "rte", notes
 
 
 def metrics(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> tuple[float, float, dict, list]:
@@ -106,14 +125,17 @@ def metrics(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> tuple[
     per = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4),
                  "support": int(s[i])} for i, lab in enumerate(labels)}
     acc = round(float(accuracy_score(gold, pred)), 4)
-    return acc, round(float(np.mean(f)), 4), per, confusion_matrix(gold, pred, labels=list(labels)).tolist()
+    # macro-F1 over the classes that occur in gold or predictions: a class absent from both
+    # (no "disagree" in a small stance set) would otherwise count as F1 = 0
+    present = [i for i, lab in enumerate(labels) if lab in set(gold) | set(pred)]
+    return acc, round(float(np.mean(f[present])), 4), per, confusion_matrix(gold, pred, labels=list(labels)).tolist()
 
 
 def evaluate_pairs(pairs: list[LabelledPair], scorer: Scorer, two_way: bool = False,
-                   batch_size: int | None = None) -> EvalResult:
+                   batch_size: int | None = None, notes: list[str] | None = None) -> EvalResult:
     probs = scorer.predict([(x.premise, x.hypothesis) for x in pairs], batch_size)
     labels = tuple(scorer.labels)
-    notes = []
+    notes = list(notes or [])
     if getattr(scorer, "temperature", 1.0) != 1.0:
         notes.append(f"model calibration applied: temperature {scorer.temperature} (argmax labels unchanged)")
     if two_way or labels == ("entailment", "not_entailment"):

@@ -125,7 +125,8 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         local = resolve_path(model_ref)
         scorer = load_scorer(str(local) if local.exists() else model_ref, batch_size=int(sc["batch_size"]),
                              max_length=int(sc["max_length"]), device=device,
-                             num_threads=int(sc.get("threads") or 0) or None)
+                             num_threads=int(sc.get("threads") or 0) or None,
+                             precision=str(sc.get("precision", "fp32")))
     scorer.progress = not cfg["report"].get("quiet")
     timings["model_load"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -93,20 +93,20 @@ def _heatmap_png(ids, m: np.ndarray, title: str, cmap: str, counts: np.ndarray |
     import matplotlib.pyplot as plt
 
     n = len(ids)
-    fig, ax = plt.subplots(figsize=(1.3 * n + 3, 1.1 * n + 1.6), dpi=110)
+    fig, ax = plt.subplots(figsize=(1.2 * n + 2.6, 1.0 * n + 2.0), dpi=120)
     shown = np.where(np.isnan(m), 0, m)
     im = ax.imshow(shown, vmin=0, vmax=1, cmap=cmap)
-    ax.set_xticks(range(n), labels=ids, rotation=35, ha="right", fontsize=8)
-    ax.set_yticks(range(n), labels=ids, fontsize=8)
+    ax.set_xticks(range(n), labels=ids, rotation=35, ha="right", fontsize=10)
+    ax.set_yticks(range(n), labels=ids, fontsize=10)
     for i in range(n):
         for j in range(n):
             if np.isnan(m[i, j]):
                 txt = "–"
             else:
                 txt = f"{m[i, j]:.2f}" + (f"\n({counts[i, j]})" if counts is not None else "")
-            ax.text(j, i, txt, ha="center", va="center", fontsize=7,
+            ax.text(j, i, txt, ha="center", va="center", fontsize=10,
                     color="white" if shown[i, j] > 0.6 else "black")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=11)
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()
     buf = io.BytesIO()

@@ -6,10 +6,12 @@ the order); a 2-way entailment / not-entailment model is reported as 2-way.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
@@ -130,7 +132,7 @@ class HFNLIScorer:
 
     def __init__(self, name_or_path: str, *, batch_size: int = 32, max_length: int = 256,
                  device: str | None = None, num_threads: int | None = None,
-                 use_calibration: bool = True):
+                 use_calibration: bool = True, precision: str = "fp32"):
         import torch
         from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -164,6 +166,14 @@ class HFNLIScorer:
         self.model.to(self.device).eval()
         if self.device == "cpu" and self.model.dtype != torch.float32:
             self.model.float()  # fp16 weights are for storage; CPU matmuls want fp32
+        if precision not in ("fp32", "bf16", "int8"):
+            raise StanceError(f"scoring.precision: '{precision}' is not supported; use fp32, bf16 or int8")
+        self.precision = precision
+        if precision == "int8" and self.device == "cpu":
+            # dynamic int8 matmuls (fbgemm, VNNI where present): weights quantised once, activations per batch
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
         self.batch_size = batch_size
         self.max_length = max_length
         self.progress = False
@@ -202,7 +212,9 @@ class HFNLIScorer:
             from tqdm import tqdm
 
             starts = tqdm(starts, desc="NLI", unit="batch", leave=False)
-        with torch.inference_mode():
+        autocast = (torch.autocast(device_type=self.device.split(":")[0], dtype=torch.bfloat16)
+                    if self.precision == "bf16" else contextlib.nullcontext())
+        with torch.inference_mode(), autocast:
             for start in starts:
                 idx = order[start:start + bs]
                 batch = self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys},

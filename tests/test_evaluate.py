@@ -74,3 +74,22 @@ def test_cli_eval_bad_file(tmp_path, capsys):
     f = write(tmp_path, ['{"premise": "p", "hypothesis": "h", "label": "nope"}'])
     assert main(["eval", "--pairs", str(f)]) == 2
     assert "unknown label" in capsys.readouterr().err
+
+
+def test_sick_trial_only_and_holdout(tmp_path):
+    sick = tmp_path / "sick.txt"
+    sick.write_text("pair_ID\tsentence_A\tsentence_B\tentailment_label\tSemEval_set\n"
+                    "1\ta\tb\tNEUTRAL\tTRAIN\n2\tc\td\tENTAILMENT\tTRIAL\n", encoding="utf-8")
+    pairs, two_way, notes = E.read_nli_dataset("sick", sick)
+    assert [p.label for p in pairs] == ["entailment"] and not two_way and "TRIAL" in notes[0]
+    xnli = tmp_path / "x.tsv"
+    xnli.write_text("id\tpremise\thypothesis\tlabel\n" + "".join(f"{i}\tp{i}\th{i}\t{i % 3}\n" for i in range(20)))
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text("seed: 5\nsources:\n  xnli: {holdout: 4}\n")
+    held, _, notes = E.read_nli_dataset("xnli", xnli, cfg)
+    assert len(held) == 4 and "held back" in notes[0]
+
+
+def test_macro_f1_ignores_classes_absent_from_gold_and_predictions():
+    acc, mf1, per, conf = E.metrics(["agree", "unrelated"], ["agree", "unrelated"], E.STANCES)
+    assert acc == 1.0 and mf1 == 1.0 and per["disagree"]["support"] == 0 and len(conf) == 4

@@ -95,3 +95,15 @@ def test_label_synonyms():
     assert label_order({0: "Contradiction", 1: "ENTAILMENT", 2: "Neutral"}, "x") == (
         ("entailment", "neutral", "contradiction"), [1, 2, 0])
     assert label_order({"0": "not_entailment", "1": "entailment"}, "x")[0] == ("entailment", "not_entailment")
+
+
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_reduced_precision_paths_run_and_agree_roughly(tiny_model, precision):
+    ref = load_scorer(tiny_model).predict(PAIRS)
+    got = load_scorer(tiny_model, precision=precision).predict(PAIRS)
+    assert got.shape == ref.shape and np.allclose(got, ref, atol=0.1)
+
+
+def test_unknown_precision_is_an_error(tiny_model):
+    with pytest.raises(StanceError, match="scoring.precision"):
+        load_scorer(tiny_model, precision="fp8")
