@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from .errors import StanceError
 
@@ -51,7 +52,7 @@ def _cmd_eval(a) -> int:
     if len(chosen) != 1:
         raise StanceError("stance eval: give exactly one of --pairs FILE, --stances FILE or --nli-dataset KIND PATH")
     if a.stances:  # validate the labelled file before loading the model
-        E.read_jsonl_records(__import__("pathlib").Path(a.stances), ("doc", "target", "stance"), {"stance": E.STANCES})
+        E.read_jsonl_records(Path(a.stances), ("doc", "target", "stance"), {"stance": E.STANCES})
         scorer = _scorer_for(a)
         res = E.evaluate_stances(a.stances, a.corpus, scorer, a.config)
         pairs = None
@@ -108,12 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--show-errors", type=int, default=50, help="misclassified pairs to print")
     e.set_defaults(func=_cmd_eval)
 
-    for register in _extra_commands:
-        register(sub)
+    from .fnc import register_cli as register_fnc
+
+    register_fnc(sub)
     return p
-
-
-_extra_commands: list = []
 
 
 def main(argv: list[str] | None = None) -> int:

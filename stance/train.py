@@ -328,7 +328,6 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
     model.train()
     step = state["step"]
     bar = tqdm(total=total, initial=step, disable=quiet, desc="train", mininterval=5)
-    pad_id = tokenizer.pad_token_id or 0
     while step < total:
         b = batches[step % steps_per_epoch]
         feats = tokenizer.pad({k: [enc[k][i] for i in b] for k in enc.keys()}, padding=True, return_tensors="pt")
@@ -348,7 +347,6 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
             state["step"] = step
             save_ckpt(step)
     bar.close()
-    del pad_id
     return finalize(cfg, out, mix, tokenizer, quiet=quiet, config_path=config_path, state=state)
 
 
