@@ -171,7 +171,11 @@ def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict 
     cfg, _ = load_config(config)
     out_dir = Path(out or cfg["report"]["out"])
     overwrite = bool(cfg["report"].get("overwrite")) if overwrite is None else overwrite
-    check_out_dir(out_dir, overwrite)  # fail before the expensive stages
+    if not isinstance(corpus, Corpus):  # inputs first, then the output folder, then the expensive stages
+        skip = bool(cfg["corpus"]["skip_bad_files"]) if skip_bad_files is None else skip_bad_files
+        corpus = load_corpus(resolve_path(corpus if corpus is not None else cfg["corpus"]["path"]),
+                             int(cfg["corpus"]["max_file_bytes"]), skip)
+    check_out_dir(out_dir, overwrite)
     res = analyze(corpus, config=config, model=model, targets=targets, skip_bad_files=skip_bad_files,
                   scorer=scorer, quiet=quiet)
     t = time.perf_counter()

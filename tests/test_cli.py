@@ -63,8 +63,17 @@ def test_malformed_config(tmp_path, capsys):
 
 
 def test_entry_point_prints_no_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "stance.cli", "run", str(tmp_path / "missing"), "--quiet"],
+    proc = subprocess.run([sys.executable, "-m", "stance.cli", "run", str(tmp_path / "missing"), "--quiet",
+                           "--out", str(tmp_path / "o")],
                           capture_output=True, text=True, cwd=PROJECT)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0
-    assert "corpus not found" in proc.stderr
+    assert "corpus not found" in proc.stderr and not (tmp_path / "o").exists()
+
+
+def test_missing_corpus_is_reported_before_an_existing_output(tmp_path, capsys):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "x").write_text("x")
+    rc, err = run_cli(capsys, "run", str(tmp_path / "missing"), "--out", str(out))
+    assert rc == 2 and "corpus not found" in err[0]
