@@ -148,7 +148,8 @@ def _read_csv(path: Path, required: tuple[str, ...], kind: str, fix: str) -> tup
             header = [h.strip() for h in (reader.fieldnames or [])]
             missing = [c for c in required if c not in header]
             if missing:
-                raise StanceError(f"{path}: missing column(s) {', '.join(missing)} (found: {', '.join(header) or 'none'}); "
+                found = ", ".join(header) or "none"
+                raise StanceError(f"{path}: missing column(s) {', '.join(missing)} (found: {found}); "
                                   f"the {kind} CSV needs the header {','.join(required)}")
             rows = [{(k or "").strip(): v for k, v in r.items()} for r in reader]
     except UnicodeDecodeError:
@@ -185,7 +186,8 @@ def read_fnc_csvs(bodies_csv: str | Path, stances_csv: str | Path) -> FNCData:
     return FNCData(bodies, stances, labelled)
 
 
-def write_fnc_csvs(data: FNCData, bodies_csv: Path, stances_csv: Path, predictions: Sequence[str] | None = None) -> None:
+def write_fnc_csvs(data: FNCData, bodies_csv: Path, stances_csv: Path,
+                   predictions: Sequence[str] | None = None) -> None:
     """Write the official formats (``predictions`` replaces the Stance column when given)."""
     used = sorted({s.body_id for s in data.stances}, key=lambda b: (len(b), b))
     buf = io.StringIO()
@@ -230,8 +232,9 @@ class FNCConfig:
     max_body_sentences: int = 100
     min_sentence_words: int = 4
     top_sentences: int = 3
-    nli_floor: float = 0.25
+    nli_floor: float = 0.30
     nli_reverse: bool = True
+    nli_joined: bool = True
     nli_batch_size: int = 64
     nli_max_length: int = 128
     nli_chunk: int = 2048
@@ -239,11 +242,17 @@ class FNCConfig:
     tfidf_max_features: int = 20000
     dev_fraction: float = 0.2
     seed: int = 13
+    nli_holdout_fraction: float = 0.1
     add_arc: bool = False
     compare_arc: bool = True
     ablation: bool = True
-    select_on: str = "fnc_relative"
-    candidates: tuple[HeadSpec, ...] = (HeadSpec("hgb"), HeadSpec("logreg"))
+    select_on: str = "mean"
+    candidates: tuple[HeadSpec, ...] = (HeadSpec("hgb", "balanced"), HeadSpec("logreg", "sqrt"))
+
+
+# settings that shape the features: saved with the head and reused by `stance fnc`
+FEATURE_SETTINGS = ("embedding_model", "max_body_sentences", "min_sentence_words", "top_sentences", "nli_floor",
+                    "nli_reverse", "nli_joined", "nli_max_length")
 
 
 def _resolve(path: str | Path) -> Path:
@@ -409,7 +418,8 @@ FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "relatedness": ("emb_body", "emb_max", "emb_top_mean", "tfidf_body", "tfidf_max", "overlap_jaccard",
                     "headline_coverage", "log_body_sentences", "headline_words"),
     "nli": ("nli_skipped", "fwd_ent_max", "fwd_ent_mean", "fwd_con_max", "fwd_con_mean",
-            "rev_ent_max", "rev_ent_mean", "rev_con_max", "rev_con_mean", "top1_fwd_ent", "top1_fwd_con"),
+            "rev_ent_max", "rev_ent_mean", "rev_con_max", "rev_con_mean", "top1_fwd_ent", "top1_fwd_con",
+            "joined_ent", "joined_con"),
     "cues": ("headline_hedge", "headline_refute", "headline_question", "body_hedge_rate", "body_refute_rate",
              "top_hedge", "top_refute"),
     "attribution": ("top_denials", "top_attributed", "top1_denial", "top1_attributed", "top_denial_cues"),
@@ -537,20 +547,23 @@ class FeatureBuilder:
         temp = info.temperature if info else 1.0
         return text_key(self.nli_model_id(), f"{temp:.6g}", str(self.cfg.nli_max_length))[:16]
 
-    def _nli(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-        """(forward, reverse) probabilities for (sentence, headline) pairs, cached by model and text."""
+    def _nli(self, pairs: list[tuple[str, str]], reverse: bool) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+        """(forward, reverse) probabilities for (sentence, headline) pairs, cached by model and text;
+        reverse is all zeros unless ``reverse``."""
         labels = tuple(self.scorer.labels)
         store = self.cache.nli_store(self._nli_namespace(), len(labels))
+        requested = pairs
+        pairs = list(dict.fromkeys(requested))  # a repeated headline-body row needs scoring once
         fwd_keys = [text_key(p, h) for p, h in pairs]
         rev_keys = [text_key(h, p) for p, h in pairs]
         fwd, f_found = store.lookup(fwd_keys)
-        rev, r_found = store.lookup(rev_keys) if self.cfg.nli_reverse else (np.zeros_like(fwd), f_found)
+        rev, r_found = store.lookup(rev_keys) if reverse else (np.zeros_like(fwd), f_found)
         todo = [i for i in range(len(pairs)) if not (f_found[i] and r_found[i])]
-        self.stats["nli_pairs"] = len(pairs)
-        self.stats["nli_pairs_computed"] = len(todo)
+        self.stats["nli_pairs"] = self.stats.get("nli_pairs", 0) + len(pairs)
+        self.stats["nli_pairs_computed"] = self.stats.get("nli_pairs_computed", 0) + len(todo)
         if todo:
             self._log(f"NLI: scoring {len(todo)} sentence-headline pairs"
-                      f"{' in both directions' if self.cfg.nli_reverse else ''} ({len(pairs) - len(todo)} cached)")
+                      f"{' in both directions' if reverse else ''} ({len(pairs) - len(todo)} cached)")
             bar = None
             if not self.quiet:
                 from tqdm import tqdm
@@ -559,22 +572,25 @@ class FeatureBuilder:
             for start in range(0, len(todo), self.cfg.nli_chunk):
                 idx = todo[start:start + self.cfg.nli_chunk]
                 chunk = [pairs[i] for i in idx]
-                if self.cfg.nli_reverse:
+                # rounded as stored, so a cold run and a cached rerun give identical features
+                if reverse:
                     from .scorer import predict_both_directions
 
                     f, r = predict_both_directions(self.scorer, chunk, self.cfg.nli_batch_size)
                     store.add([rev_keys[i] for i in idx], r)
-                    rev[idx] = r
+                    rev[idx] = r.astype(np.float16)
                 else:
                     f = self.scorer.predict(chunk, self.cfg.nli_batch_size)
                 store.add([fwd_keys[i] for i in idx], f)
-                fwd[idx] = f
+                fwd[idx] = f.astype(np.float16)
                 self.cache.save()  # an interrupted run keeps what it scored
                 if bar is not None:
                     bar.update(len(idx))
             if bar is not None:
                 bar.close()
-        return fwd, rev, labels
+        where = {p: i for i, p in enumerate(pairs)}
+        rows = [where[p] for p in requested]
+        return fwd[rows], rev[rows], labels
 
     def build(self, bodies: dict[str, str], stances: Sequence[StanceExample], vectorizer) -> np.ndarray:
         """Feature matrix, one row per pair, columns in FEATURE_NAMES order."""
@@ -589,13 +605,6 @@ class FeatureBuilder:
         self.cache.save()
         k = self.cfg.top_sentences
 
-        # TF-IDF of headlines, whole bodies and body sentences
-        head_tfidf = dict(zip(headlines, vectorizer.transform(headlines))) if headlines else {}
-        body_ids = sorted(prepared)
-        body_mat = vectorizer.transform([bodies[b] for b in body_ids])
-        body_row = {b: i for i, b in enumerate(body_ids)}
-        sent_mats = {b: vectorizer.transform(prepared[b].sentences) for b in body_ids}
-
         @lru_cache(maxsize=None)  # a body's top sentences recur across its many headlines
         def sentence_cues(body_id: str, j: int) -> SentenceCues:
             sents = prepared[body_id].sentences
@@ -605,19 +614,17 @@ class FeatureBuilder:
                                 len(DENIAL_CUES.findall(sents[j])), attribute(sents[j], "author", prev, prev_text))
 
         nli_rows: list[tuple[int, list[str], str]] = []   # (pair index, top sentences, headline)
+        joined: list[tuple[str, str]] = []   # premise: the top-2 sentences in body order, as NLI training saw FNC-1
         for i, s in enumerate(stances):
             body = prepared[s.body_id]
             sims = body.embeddings @ head_vecs[s.headline]
             top = np.argsort(-sims, kind="stable")[:k]
             top_sents = [body.sentences[j] for j in top]
-            h_tfidf = head_tfidf[s.headline]
             h_words = _content_words(s.headline)
             row = X[i]
             row[col["emb_body"]] = float(body.mean_embedding @ head_vecs[s.headline])
             row[col["emb_max"]] = float(sims[top[0]])
             row[col["emb_top_mean"]] = float(sims[top].mean())
-            row[col["tfidf_body"]] = float((body_mat[body_row[s.body_id]] @ h_tfidf.T).toarray().ravel()[0])
-            row[col["tfidf_max"]] = float((sent_mats[s.body_id] @ h_tfidf.T).toarray().max())
             union = h_words | body.content_words
             row[col["overlap_jaccard"]] = len(h_words & body.content_words) / len(union) if union else 0.0
             row[col["headline_coverage"]] = len(h_words & body.content_words) / len(h_words) if h_words else 0.0
@@ -638,13 +645,17 @@ class FeatureBuilder:
             row[col["top_denial_cues"]] = sum(c.denial_cues for c in cues)
             if row[col["emb_max"]] >= self.cfg.nli_floor:
                 nli_rows.append((i, top_sents, s.headline))
+                joined.append((" ".join(body.sentences[j] for j in sorted(top[:2])), s.headline))
             else:
                 row[col["nli_skipped"]] = 1.0
+        X[:, [col[n] for n in TFIDF_FEATURES]] = tfidf_features(bodies, prepared, stances, vectorizer)
         t_prep = time.perf_counter() - t0
 
+        self.stats.update(nli_pairs=0, nli_pairs_computed=0)
         flat = [(sent, head) for _, sents, head in nli_rows for sent in sents]
         if flat:
-            fwd, rev, labels = self._nli(flat)
+            fwd, rev, labels = self._nli(flat, reverse=self.cfg.nli_reverse)
+            j_fwd = self._nli(joined, reverse=False)[0] if self.cfg.nli_joined else np.zeros((len(joined), len(labels)))
             ent = labels.index("entailment")
             con_idx = labels.index("contradiction") if "contradiction" in labels else None
             start = 0
@@ -660,14 +671,39 @@ class FeatureBuilder:
                     row[col["rev_ent_max"]], row[col["rev_ent_mean"]] = r[:, ent].max(), r[:, ent].mean()
                     row[col["rev_con_max"]], row[col["rev_con_mean"]] = r_con.max(), r_con.mean()
                 row[col["top1_fwd_ent"]], row[col["top1_fwd_con"]] = f[0, ent], f_con[0]
+            jr = [i for i, _, _ in nli_rows]
+            X[jr, col["joined_ent"]] = j_fwd[:, ent]
+            X[jr, col["joined_con"]] = j_fwd[:, con_idx] if con_idx is not None else 0.0
         self.cache.save()
         self.stats.update(pairs=len(stances), pairs_with_nli=len(nli_rows), seconds_prepare=t_prep,
                           seconds_total=time.perf_counter() - t0)
         return X
 
 
+def tfidf_features(bodies: dict[str, str], prepared: dict[str, PreparedBody], rows: Sequence[StanceExample],
+                   vectorizer) -> np.ndarray:
+    """TFIDF_FEATURES per pair: cosine of the headline with the whole body and its best sentence."""
+    body_ids = sorted({s.body_id for s in rows})
+    body_vecs = dict(zip(body_ids, vectorizer.transform([bodies[b] for b in body_ids])))
+    sent_mats = {b: vectorizer.transform(prepared[b].sentences) for b in body_ids}
+    headlines = sorted({s.headline for s in rows})
+    head_vecs = dict(zip(headlines, vectorizer.transform(headlines)))
+    out = np.zeros((len(rows), len(TFIDF_FEATURES)), dtype=np.float32)
+    for i, s in enumerate(rows):
+        h = head_vecs[s.headline].T   # TfidfVectorizer rows are unit length: dot product = cosine
+        out[i, 0] = (body_vecs[s.body_id] @ h).toarray().ravel()[0]
+        out[i, 1] = (sent_mats[s.body_id] @ h).toarray().max()
+    return out
+
+
+# ablation-only pseudo-groups that remove the features of one optional NLI pass
+NLI_VARIANTS = {"-reverse": ("rev_ent_max", "rev_ent_mean", "rev_con_max", "rev_con_mean"),
+                "-joined": ("joined_ent", "joined_con")}
+
+
 def feature_columns(groups: Sequence[str]) -> list[int]:
-    wanted = {n for g in groups for n in FEATURE_GROUPS[g]}
+    wanted = {n for g in groups if g in FEATURE_GROUPS for n in FEATURE_GROUPS[g]}
+    wanted -= {n for g in groups if g in NLI_VARIANTS for n in NLI_VARIANTS[g]}
     return [i for i, n in enumerate(FEATURE_NAMES) if n in wanted]
 
 
@@ -744,9 +780,7 @@ def load_head(path: str | Path) -> FNCHead:
 
 def head_config(cfg: FNCConfig, head: FNCHead) -> FNCConfig:
     """Feature settings come from the head (they must match training); runtime settings from ``cfg``."""
-    feature_keys = ("embedding_model", "max_body_sentences", "min_sentence_words", "top_sentences",
-                    "nli_floor", "nli_reverse", "nli_max_length")
-    return replace(cfg, **{k: head.config[k] for k in feature_keys if k in head.config})
+    return replace(cfg, **{k: head.config[k] for k in FEATURE_SETTINGS if k in head.config})
 
 
 def default_head_path(model: str) -> Path:
@@ -764,7 +798,8 @@ class FNCRun:
     stats: dict
 
 
-def predict_fnc(data: FNCData, head: FNCHead, cfg: FNCConfig, scorer=None, quiet: bool = False) -> tuple[list[str], dict]:
+def predict_fnc(data: FNCData, head: FNCHead, cfg: FNCConfig, scorer=None,
+                quiet: bool = False) -> tuple[list[str], dict]:
     builder = FeatureBuilder(head_config(cfg, head), scorer=scorer, quiet=quiet)
     X = builder.build(data.bodies, data.stances, head.vectorizer)
     ident = builder.nli_model_id() if builder.stats.get("pairs_with_nli") else None
@@ -774,9 +809,10 @@ def predict_fnc(data: FNCData, head: FNCHead, cfg: FNCConfig, scorer=None, quiet
     return head.predict(X), dict(builder.stats)
 
 
-def run_fnc(bodies_csv: str | Path, stances_csv: str | Path, *, model: str | None = None, head_path: str | Path | None = None,
-            config: str | Path | None = None, cache_dir: str | None = None, json_out: str | Path | None = None,
-            predictions_out: str | Path | None = None, quiet: bool = False, scorer=None) -> FNCRun:
+def run_fnc(bodies_csv: str | Path, stances_csv: str | Path, *, model: str | None = None,
+            head_path: str | Path | None = None, config: str | Path | None = None, cache_dir: str | None = None,
+            json_out: str | Path | None = None, predictions_out: str | Path | None = None, quiet: bool = False,
+            scorer=None) -> FNCRun:
     t0 = time.perf_counter()
     cfg = load_fnc_config(config, model=model, cache_dir=cache_dir)
     data = read_fnc_csvs(bodies_csv, stances_csv)
@@ -807,7 +843,8 @@ class Candidate:
     name: str
     train_set: str                    # fnc | fnc+arc
     groups: tuple[str, ...]
-    evaluation: FNCEvaluation
+    evaluation: FNCEvaluation         # the whole dev split
+    unseen: FNCEvaluation | None      # dev bodies the NLI model never trained on (nli_holdout_fraction)
 
 
 def _metric(ev: FNCEvaluation, select_on: str) -> float:
@@ -829,7 +866,8 @@ class TrainResult:
 
     def to_json(self) -> dict:
         def c(x: Candidate) -> dict:
-            return {"name": x.name, "train_set": x.train_set, "groups": list(x.groups), **x.evaluation.summary()}
+            return {"name": x.name, "train_set": x.train_set, "groups": list(x.groups), **x.evaluation.summary(),
+                    "unseen_by_nli": x.unseen.summary() if x.unseen else None}
 
         return {"chosen": c(self.chosen), "candidates": [c(x) for x in self.candidates],
                 "ablation": [c(x) for x in self.ablation], "counts": self.counts, "seconds": round(self.seconds, 1)}
@@ -841,7 +879,7 @@ def train_fnc(cfg: FNCConfig, *, scorer=None, quiet: bool = False,
     """Fit the head on a body-disjoint train split, pick the candidate by dev score, run the ablation."""
     t0 = time.perf_counter()
     log = (lambda m: None) if quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-    data_dir = Path(cfg.data_dir) if cfg.data_dir else DEFAULT_DATA_DIR
+    data_dir = _resolve(cfg.data_dir) if cfg.data_dir else DEFAULT_DATA_DIR
     if fnc_data is None:
         from .nli_data import data_path
 
@@ -850,9 +888,15 @@ def train_fnc(cfg: FNCConfig, *, scorer=None, quiet: bool = False,
     if not fnc_data.labelled:
         raise StanceError("FNC-1 training stances have no Stance column; pass the labelled train_stances.csv")
     train_rows, dev_rows = split_by_body(fnc_data.stances, cfg.dev_fraction, cfg.seed)
+    # configs/train_nli.yaml trains the NLI model on FNC-1 pairs too, holding out the bodies of
+    # split_by_body(..., nli_holdout_fraction, seed): the dev figures are also given for those alone
+    unseen_bodies = ({s.body_id for s in split_by_body(fnc_data.stances, cfg.nli_holdout_fraction, cfg.seed)[1]}
+                     if cfg.nli_holdout_fraction > 0 else set())
+    unseen_rows = [i for i, s in enumerate(dev_rows) if s.body_id in unseen_bodies]
     if dev_csv_dir:
         dev_dir = Path(dev_csv_dir)
-        write_fnc_csvs(FNCData(fnc_data.bodies, dev_rows, True), dev_dir / "dev_bodies.csv", dev_dir / "dev_stances.csv")
+        write_fnc_csvs(FNCData(fnc_data.bodies, dev_rows, True), dev_dir / "dev_bodies.csv",
+                       dev_dir / "dev_stances.csv")
         log(f"dev split written to {dev_dir}/dev_{{bodies,stances}}.csv")
     use_arc = cfg.add_arc or cfg.compare_arc
     if use_arc and arc_data is None:
@@ -885,10 +929,13 @@ def train_fnc(cfg: FNCConfig, *, scorer=None, quiet: bool = False,
         Xt, yt, Xd, _ = sets[set_name]
         cols = feature_columns(groups)
         clf = fit_classifier(spec, Xt[:, cols], yt, cfg.seed)
-        ev = evaluate(y_dev, [str(p) for p in clf.predict(Xd[:, cols])])
+        pred = [str(p) for p in clf.predict(Xd[:, cols])]
+        ev = evaluate(y_dev, pred)
+        unseen = evaluate([y_dev[i] for i in unseen_rows], [pred[i] for i in unseen_rows]) if unseen_rows else None
         log(f"  {spec.name:28s} {set_name:8s} {'+'.join(groups):40s} "
-            f"FNC {100 * ev.fnc_relative:6.2f}%  macro-F1 {ev.macro_f1:.4f}")
-        return Candidate(spec.name, set_name, groups, ev), clf
+            f"FNC {100 * ev.fnc_relative:6.2f}%  macro-F1 {ev.macro_f1:.4f}"
+            + (f"  (unseen by NLI: {100 * unseen.fnc_relative:6.2f}% / {unseen.macro_f1:.4f})" if unseen else ""))
+        return Candidate(spec.name, set_name, groups, ev, unseen), clf
 
     log("head candidates (dev split):")
     results = [(spec, *trial(spec, main_set, all_groups)) for spec in cfg.candidates]
@@ -902,8 +949,9 @@ def train_fnc(cfg: FNCConfig, *, scorer=None, quiet: bool = False,
         for other in sets:
             if other != main_set:
                 ablation.append(trial(best_spec, other, all_groups)[0])
-    feature_cfg = {k: getattr(cfg, k) for k in ("embedding_model", "max_body_sentences", "min_sentence_words",
-                                                "top_sentences", "nli_floor", "nli_reverse", "nli_max_length")}
+        for without in NLI_VARIANTS:  # what the optional NLI passes add (each costs CPU time)
+            ablation.append(trial(best_spec, main_set, all_groups + (without,))[0])
+    feature_cfg = {k: getattr(cfg, k) for k in FEATURE_SETTINGS}
     head = FNCHead(best_clf, tuple(feature_columns(all_groups)), sets[main_set][3], best_spec, feature_cfg,
                    nli_model=builder.nli_model_id())
     counts = {"train": len(train_rows), "dev": len(dev_rows), "train_set": main_set,
@@ -920,18 +968,9 @@ def _texts(bodies: dict[str, str], rows: Sequence[StanceExample]) -> list[str]:
 
 def _refill_tfidf(X: np.ndarray, builder: FeatureBuilder, bodies, rows, vectorizer) -> np.ndarray:
     """Recompute only the TF-IDF columns for another vocabulary (everything else is unchanged)."""
-    prepared = builder.prepare_bodies(bodies, (s.body_id for s in rows))
     X = X.copy()
-    i_body, i_max = FEATURE_NAMES.index("tfidf_body"), FEATURE_NAMES.index("tfidf_max")
-    body_ids = sorted(prepared)
-    body_vecs = dict(zip(body_ids, vectorizer.transform([bodies[b] for b in body_ids])))
-    sent_mats = {b: vectorizer.transform(prepared[b].sentences) for b in body_ids}
-    headlines = sorted({s.headline for s in rows})
-    head_vecs = dict(zip(headlines, vectorizer.transform(headlines)))
-    for i, s in enumerate(rows):
-        h = head_vecs[s.headline]
-        X[i, i_body] = float((body_vecs[s.body_id] @ h.T).toarray().ravel()[0])
-        X[i, i_max] = float((sent_mats[s.body_id] @ h.T).toarray().max())
+    prepared = builder.prepare_bodies(bodies, (s.body_id for s in rows))
+    X[:, [FEATURE_NAMES.index(n) for n in TFIDF_FEATURES]] = tfidf_features(bodies, prepared, rows, vectorizer)
     return X
 
 
@@ -960,13 +999,18 @@ def main_fnc_train(args) -> int:
     ch = result.chosen
     print(f"chosen head: {ch.name} trained on {ch.train_set} ({result.counts['train']} FNC-1 train pairs"
           f"{', + ' + str(result.counts['arc']) + ' ARC pairs' if ch.train_set == 'fnc+arc' else ''})")
-    print("dev split (body-disjoint):")
+    print(f"dev split (body-disjoint, {ch.evaluation.n} pairs):")
     print(format_evaluation(ch.evaluation))
+    if ch.unseen:
+        print(f"dev bodies unseen by NLI training ({ch.unseen.n} pairs):")
+        print(format_evaluation(ch.unseen))
     if result.ablation:
         print("ablation (dev):")
         for a in result.ablation:
+            unseen = (f"   unseen by NLI: FNC {100 * a.unseen.fnc_relative:6.2f}%  macro-F1 {a.unseen.macro_f1:.4f}"
+                      if a.unseen else "")
             print(f"  {a.train_set:8s} {'+'.join(a.groups):40s} FNC {100 * a.evaluation.fnc_relative:6.2f}%  "
-                  f"macro-F1 {a.evaluation.macro_f1:.4f}")
+                  f"macro-F1 {a.evaluation.macro_f1:.4f}{unseen}")
     print(f"related dev pairs below the NLI floor: {result.counts['dev_related_below_floor']}; "
           f"time {result.seconds:.0f}s")
     if args.report:
