@@ -154,13 +154,14 @@ class StanceExample:
 
 
 def load_stance_csvs(bodies_csv: Path, stances_csv: Path) -> tuple[dict[str, str], list[StanceExample]]:
-    """Read the official FNC-1 formats: ``Body ID,articleBody`` and ``Headline,Body ID[,Stance]``."""
-    with open(bodies_csv, encoding="utf-8", newline="") as fh:
-        bodies = {r["Body ID"].strip(): r["articleBody"] for r in csv.DictReader(fh)}
-    with open(stances_csv, encoding="utf-8", newline="") as fh:
-        stances = [StanceExample(r["Headline"], r["Body ID"].strip(), (r.get("Stance") or None))
-                   for r in csv.DictReader(fh)]
-    return bodies, stances
+    """Read the official FNC-1 formats (``Body ID,articleBody`` and ``Headline,Body ID[,Stance]``).
+
+    One validated reader serves training and ``stance fnc`` alike (see ``stance.fnc.read_fnc_csvs``).
+    """
+    from .fnc import read_fnc_csvs  # local: stance.fnc imports this module
+
+    data = read_fnc_csvs(bodies_csv, stances_csv)
+    return data.bodies, data.stances
 
 
 def split_by_body(stances: list[StanceExample], dev_fraction: float, seed: int) -> tuple[list, list]:
