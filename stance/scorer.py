@@ -173,6 +173,7 @@ class HFNLIScorer:
             # dynamic int8 matmuls (fbgemm, VNNI where present): weights quantised once, activations per batch
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", UserWarning)  # torch's quantised-tensor deprecation notice
                 self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
         self.batch_size = batch_size
         self.max_length = max_length
