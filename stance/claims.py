@@ -11,16 +11,33 @@ from .sentences import split_sentences
 
 @dataclass(frozen=True)
 class Claim:
+    """A sentence as an attributed proposition: who (source), how (cue), what (content), attitude.
+
+    Every span is a (start, end) character offset into the document text; ``source_span`` is None
+    for the document's author, ``cue_span`` None for a plain assertion.
+    """
     id: str
     doc_id: str
     text: str
-    start: int          # character span in the original document text
+    start: int          # character span of the sentence in the original document text
     end: int
-    speaker: str
-    verb: str | None    # reporting verb ("said", "denied", ...) or None for the author's own claim
+    speaker: str        # the source as written ("Taliban spokesman Zabihullah Mujahid"), or "<doc> (author)"
+    verb: str | None    # the reporting cue, lower-cased ("said", "denied", "according to", "is said to")
     is_denial: bool
     attributed: bool
     is_headline: bool = False
+    source_span: tuple[int, int] | None = None
+    cue: str | None = None              # the cue as written, with any evidential predicate
+    cue_span: tuple[int, int] | None = None
+    content: str = ""                   # the reported proposition, compared across documents
+    content_span: tuple[int, int] | None = None
+    content_spans: tuple[tuple[int, int], ...] = ()   # segments when the content is discontinuous
+    attitude: str = "asserts"           # asserts | denies | doubts
+    speaker_id: str = ""                # normalised speaker (stance.speakers) for the speaker matrix
+
+    @property
+    def source(self) -> str:
+        return self.speaker
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,50 @@ def author_of(doc: Document) -> str:
     return f"{doc.source or doc.id} (author)"
 
 
-def extract_claims(doc: Document, opts: ClaimOptions) -> list[Claim]:
+def _tagged(text: str, start: int, spans, author: str, previous, previous_text: str):
+    """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
+    found no cue there (the rules then decide).  Spans come back relative to the sentence."""
+    from .attribution import Attribution, _PRONOUN, _frame, _trim, attribute
+    from .cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
+
+    end = start + len(text)
+    inside = [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in spans
+              if sp.end > start and sp.start < end]
+    cues = [x for x in inside if x[0] == "Cue"]
+    if not cues:
+        return None
+    contents = [(a, b) for r, a, b in inside if r == "Content" and b - a > 1]
+    if not contents:
+        return None
+    cue = min(cues, key=lambda x: min(abs(x[1] - c[1]) + abs(x[2] - c[0]) for c in contents))
+    sources = [x for x in inside if x[0] == "Source"]
+    rules = attribute(text, author, previous, previous_text)
+    content = _trim(text, min(a for a, _ in contents), max(b for _, b in contents))
+    if content[1] - content[0] < 2:
+        return None
+    content, _, extra = _frame(text, content, None)
+    cue_text = text[cue[1]:cue[2]] + (f" … {extra}" if extra else "")
+    if sources:
+        src = min(sources, key=lambda x: abs(x[1] - cue[1]))
+        sspan = _trim(text, src[1], src[2])
+        speaker = text[sspan[0]:sspan[1]]
+        if _PRONOUN.match(speaker.strip()):
+            speaker = previous.speaker if previous and previous.attributed else (rules.speaker if rules.attributed else None)
+        attributed = speaker is not None
+        speaker = speaker or author
+    elif rules.attributed:
+        sspan, speaker, attributed = rules.source_span, rules.speaker, True
+    else:
+        sspan, speaker, attributed = None, author, False
+    verb = text[cue[1]:cue[2]].lower()
+    att = attitude_of(cue_text, text[content[0]:content[1]])
+    segs = tuple(_trim(text, max(a, content[0]), min(b, content[1])) for a, b in contents
+                 if min(b, content[1]) > max(a, content[0]))
+    return Attribution(speaker, verb, verb.split()[-1] in DENIAL_VERBS or bool(DENIAL_CUES.search(text)), attributed,
+                       sspan, (cue[1], cue[2]), content, att, cue_text), segs
+
+
+def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim]:
     boiler = [re.compile(p, re.I) for p in opts.boilerplate]
     dateline = re.compile(opts.dateline) if opts.dateline else None
     author = author_of(doc)
@@ -52,6 +112,7 @@ def extract_claims(doc: Document, opts: ClaimOptions) -> list[Claim]:
     previous = None
     previous_text = ""
     sentences = split_sentences(doc.text)
+    tagged = tagger.tag(doc.text) if tagger is not None else None
     first_real = True
     for sent in sentences:
         text, start = sent.text, sent.start
@@ -73,14 +134,31 @@ def extract_claims(doc: Document, opts: ClaimOptions) -> list[Claim]:
         if is_headline and not opts.keep_headline:
             first_real = False
             continue
-        att = attribute(text, author, previous, previous_text)
+        found = _tagged(text, start, tagged, author, previous, previous_text) if tagged else None
+        att, segs = found if found else (attribute(text, author, previous, previous_text), None)
         previous, previous_text = att, text
-        claims.append(Claim(id=f"{doc.id}#{len(claims) + 1:03d}", doc_id=doc.id, text=text, start=start,
-                            end=start + len(text), speaker=att.speaker, verb=att.verb,
-                            is_denial=att.is_denial, attributed=att.attributed, is_headline=is_headline))
+        claims.append(_claim(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
         first_real = False
     return claims
 
 
-def extract_all(corpus: Corpus, opts: ClaimOptions) -> list[Claim]:
-    return [c for doc in corpus.documents for c in extract_claims(doc, opts)]
+def _claim(doc: Document, cid: str, text: str, start: int, att, is_headline: bool, author: str,
+           segments=None) -> Claim:
+    from .speakers import speaker_key
+
+    shift = (lambda sp: None if sp is None else (start + sp[0], start + sp[1]))  # noqa: E731
+    content_span = shift(att.content_span) or (start, start + len(text))
+    return Claim(id=cid, doc_id=doc.id, text=text, start=start, end=start + len(text), speaker=att.speaker,
+                 verb=att.verb, is_denial=att.is_denial, attributed=att.attributed, is_headline=is_headline,
+                 source_span=shift(att.source_span), cue=att.cue_text, cue_span=shift(att.cue_span),
+                 content=doc.text[content_span[0]:content_span[1]], content_span=content_span,
+                 content_spans=tuple(shift(x) for x in segments) if segments else (content_span,),
+                 attitude=att.attitude,
+                 speaker_id=author if not att.attributed else speaker_key(att.speaker))
+
+
+def extract_all(corpus: Corpus, opts: ClaimOptions, tagger=None) -> list[Claim]:
+    """Every document's claims; with ``tagger`` (``stance.tagger``) its spans lead where it finds a cue."""
+    from .speakers import normalise
+
+    return normalise([c for doc in corpus.documents for c in extract_claims(doc, opts, tagger)])

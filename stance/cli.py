@@ -15,13 +15,40 @@ def _cmd_run(a) -> int:
     res = run(a.corpus, config=a.config, out=a.out, model=a.model, targets=a.target or None, quiet=a.quiet or None,
               overwrite=a.overwrite or None, skip_bad_files=a.skip_bad_files or None)
     if not a.quiet:
-        top = sorted((s for s in res.scored if s.contradiction is not None), key=lambda s: -s.contradiction)[:5]
-        print(f"\nTop contradictions (of {len(res.scored)} pairs):")
-        for i, s in enumerate(top, 1):
-            print(f"  {i}. {s.contradiction:.2f}  {s.pair.a.doc_id}: {s.pair.a.speaker}: {s.pair.a.text[:90]}")
-            print(f"           vs {s.pair.b.doc_id}: {s.pair.b.speaker}: {s.pair.b.text[:90]}")
+        from .report import conflict_groups, oriented
+
+        groups = conflict_groups(res.scored)
+        rel = res.info["counts"]["relations"]
+        print(f"\nWho contradicts whom ({len(res.scored)} pairs judged: {rel['denies']} denies, "
+              f"{rel['disputes']} disputes, {rel['contradicts']} contradicts):")
+        if not groups:
+            print("  no conflicting pairs")
+        for i, g in enumerate(groups[:a.top], 1):
+            more = f"  (+{len(g.pairs) - 2} more)" if len(g.pairs) > 2 else ""
+            print(f"  {i}. {g.relation} {g.score:.2f}: {g.headline}{more}")
+            for s in g.pairs[:2]:
+                neg, pos = oriented(s)
+                print(f"       {s.score:.2f}  {neg.doc_id}: “{_clip(neg.text)}”")
+                print(f"             vs {pos.doc_id}: “{_clip(pos.text)}”")
         print(f"\nReport: {res.out_dir / 'report.html'}  (also report.md, contradictions.jsonl, run.json)")
         print(f"Time: {res.timings.get('total', 0):.1f}s  ({', '.join(f'{k} {v:.1f}s' for k, v in res.timings.items() if k != 'total')})")
+    return 0
+
+
+def _clip(text: str, n: int = 110) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _cmd_claims(a) -> int:
+    from .pipeline import extract_claims_to
+
+    path, claims = extract_claims_to(a.corpus, a.out, config=a.config, overwrite=a.overwrite,
+                                     skip_bad_files=a.skip_bad_files or None)
+    if not a.quiet:
+        att = {k: sum(c.attitude == k for c in claims) for k in ("asserts", "denies", "doubts")}
+        print(f"{len(claims)} claims ({sum(c.attributed for c in claims)} attributed; {att['denies']} denials, "
+              f"{att['doubts']} doubts) from {len({c.doc_id for c in claims})} documents")
+        print(f"wrote {path}")
     return 0
 
 
@@ -30,6 +57,15 @@ def _cmd_train(a) -> int:
 
     train(a.config, a.out, resume=a.resume, data_dir=a.data_dir, quiet=a.quiet)
     print(f"model written to {a.out}")
+    return 0
+
+
+def _cmd_train_tagger(a) -> int:
+    from .train_tagger import train_tagger
+
+    state = train_tagger(a.out, polnear=a.polnear, work=a.work, epochs=a.epochs, resume=a.resume,
+                         threads=a.threads, log=(lambda *x: None) if a.quiet else print)
+    print(f"tagger written to {a.out} (best PolNeAR dev mean F1 {state['best_f1']:.4f})")
     return 0
 
 
@@ -48,9 +84,20 @@ def _scorer_for(a):
 def _cmd_eval(a) -> int:
     from . import evaluate as E
 
-    chosen = [x for x in (a.pairs, a.stances, a.nli_dataset) if x]
+    chosen = [x for x in (a.pairs, a.stances, a.nli_dataset, a.polnear) if x]
     if len(chosen) != 1:
-        raise StanceError("stance eval: give exactly one of --pairs FILE, --stances FILE or --nli-dataset KIND PATH")
+        raise StanceError("stance eval: give exactly one of --pairs FILE, --stances FILE, --nli-dataset KIND PATH "
+                          "or --polnear [DIR]")
+    if a.polnear:
+        from .eval_attribution import evaluate_polnear, format_polnear, write_polnear_json
+
+        res = evaluate_polnear(a.split, a.extractor, polnear=None if a.polnear == "default" else a.polnear,
+                               tagger_path=a.tagger, config=a.config)
+        print(format_polnear(res))
+        if a.json:
+            write_polnear_json(res, a.json)
+            print(f"\nwrote {a.json}")
+        return 0
     if a.stances:  # validate the labelled file before loading the model
         E.read_jsonl_records(Path(a.stances), ("doc", "target", "stance"), {"stance": E.STANCES})
         scorer = _scorer_for(a)
@@ -62,7 +109,14 @@ def _cmd_eval(a) -> int:
         else:
             pairs, two_way, notes = E.read_nli_dataset(a.nli_dataset[0], a.nli_dataset[1], a.holdout)
         scorer = _scorer_for(a)
-        res = E.evaluate_pairs(pairs, scorer, two_way, notes=notes)
+        if a.pairs and not a.nli_only:
+            from .judge import JudgeOptions
+            from .pipeline import load_config
+
+            cfg, _ = load_config(a.config)
+            res = E.evaluate_pairs_judged(pairs, scorer, JudgeOptions.from_config(cfg.get("judge", {})), notes=notes)
+        else:
+            res = E.evaluate_pairs(pairs, scorer, two_way, notes=notes)
     print(f"model: {scorer.info.name_or_path}")
     print(E.format_result(res, pairs, a.show_errors))
     if a.json:
@@ -86,7 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder (report.overwrite)")
     r.add_argument("--skip-bad-files", action="store_true",
                    help="skip empty, binary, non-UTF-8 or oversized files (corpus.skip_bad_files)")
+    r.add_argument("--top", type=int, default=8, help="conflict groups printed (the report has them all)")
     r.set_defaults(func=_cmd_run)
+
+    c = sub.add_parser("claims", help="extract attributed claims only (stages 1-2): writes DIR/claims.jsonl")
+    c.add_argument("corpus", nargs="?", help="folder of .txt/.md (+ manifest.json) or a .jsonl file")
+    c.add_argument("--out", required=True, help="output folder for claims.jsonl")
+    c.add_argument("--config", help="YAML config overlaid on configs/default.yaml")
+    c.add_argument("--overwrite", action="store_true", help="replace an existing claims.jsonl")
+    c.add_argument("--skip-bad-files", action="store_true")
+    c.add_argument("--quiet", action="store_true")
+    c.set_defaults(func=_cmd_claims)
 
     t = sub.add_parser("train", help="train the NLI cross-encoder (needs ../shared/data)")
     t.add_argument("--config", default="configs/train_nli.yaml")
@@ -95,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data-dir", help="override data_dir in the config")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=_cmd_train)
+
+    tt = sub.add_parser("train-tagger", help="train the attribution tagger on PolNeAR train (needs ../shared/data)")
+    tt.add_argument("--out", default="models/stance-attribution-minilm")
+    tt.add_argument("--polnear", help="PolNeAR folder (default ../shared/data/attribution/polnear)")
+    tt.add_argument("--work", default=".cache/tagger", help="checkpoints and log, outside git")
+    tt.add_argument("--epochs", type=int, default=4)
+    tt.add_argument("--threads", type=int, default=2)
+    tt.add_argument("--resume", action="store_true", help="continue from WORK/checkpoint")
+    tt.add_argument("--quiet", action="store_true")
+    tt.set_defaults(func=_cmd_train_tagger)
 
     e = sub.add_parser("eval", help="score a model on labelled pairs, NLI data sets or document stances")
     e.add_argument("--pairs", help="JSONL with premise, hypothesis, label")
@@ -105,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--corpus", default="examples/bounties", help="corpus for --stances")
     e.add_argument("--model", help="NLI model folder or hub id (default: scoring.model)")
     e.add_argument("--config", help="YAML config overlaid on configs/default.yaml")
+    e.add_argument("--polnear", nargs="?", const="default", metavar="DIR",
+                   help="attribution extraction on PolNeAR (default ../shared/data/attribution/polnear)")
+    e.add_argument("--split", default="dev", help="with --polnear: dev (default) or train")
+    e.add_argument("--extractor", default="hybrid", help="with --polnear: rules, tagger or hybrid")
+    e.add_argument("--tagger", help="with --polnear: tagger folder (default claims.tagger)")
+    e.add_argument("--nli-only", action="store_true",
+                   help="with --pairs: score the raw texts with the bare NLI model, not the source-aware judgement")
     e.add_argument("--json", help="write the metrics as JSON here")
     e.add_argument("--show-errors", type=int, default=50, help="misclassified pairs to print")
     e.set_defaults(func=_cmd_eval)

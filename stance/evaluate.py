@@ -153,6 +153,69 @@ def evaluate_pairs(pairs: list[LabelledPair], scorer: Scorer, two_way: bool = Fa
     return EvalResult(len(pairs), acc, mf1, eval_labels, per, conf, tuple(pred), probs, tuple(notes))
 
 
+# how the fixture's labelling guide reads each relation (tests/fixtures/README.md): a denial of what
+# the other asserts is a contradiction; a doubt about P is neutral against P itself, but contradicts
+# a claim of confidence in the evidence for P; supports entails only in the premise -> hypothesis direction
+
+
+def relation_label(j, premise_claim, hypothesis_claim, forward_entailment: float, support_threshold: float) -> str:
+    from .cues import CONFIDENCE
+
+    if j.relation in ("contradicts", "denies"):
+        return "contradiction"
+    if j.relation == "disputes":
+        asserting = hypothesis_claim if j.direction == "a" else premise_claim
+        return "contradiction" if CONFIDENCE.search(asserting.text) else "neutral"
+    if j.relation == "supports":
+        return "entailment" if forward_entailment >= support_threshold else "neutral"
+    return "neutral"
+
+
+def text_claim(text: str, doc_id: str):
+    """A labelled text as one claim, through the same attribution as the pipeline's claims."""
+    from .attribution import attribute
+    from .claims import Claim
+    from .speakers import speaker_key
+
+    author = f"{doc_id} (author)"
+    att = attribute(text, author)
+    cs = att.content_span or (0, len(text))
+    return Claim(id=doc_id, doc_id=doc_id, text=text, start=0, end=len(text), speaker=att.speaker, verb=att.verb,
+                 is_denial=att.is_denial, attributed=att.attributed, source_span=att.source_span, cue=att.cue_text,
+                 cue_span=att.cue_span, content=text[cs[0]:cs[1]], content_span=cs, content_spans=(cs,),
+                 attitude=att.attitude, speaker_id=speaker_key(att.speaker) if att.attributed else author)
+
+
+def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_options=None,
+                          batch_size: int | None = None, notes: list[str] | None = None) -> EvalResult:
+    """Score labelled pairs with the product's judgement: both texts become attributed claims, their
+    contents are compared by NLI in both directions, and the relation maps to an NLI label."""
+    from .judge import JudgeOptions, judge, nli_content
+    from .scores import predict_unique
+
+    opts = judge_options or JudgeOptions()
+    labels = tuple(scorer.labels)
+    if "contradiction" not in labels:
+        raise StanceError(f"{scorer.info.name_or_path}: a 2-way model cannot score the judgement; "
+                          f"use --nli-only or a 3-way model")
+    e, c = labels.index("entailment"), labels.index("contradiction")
+    claims = [(text_claim(x.premise, "premise"), text_claim(x.hypothesis, "hypothesis")) for x in pairs]
+    cont = [(nli_content(a), nli_content(b)) for a, b in claims]
+    probs = predict_unique(scorer, cont + [(b, a) for a, b in cont], batch_size)
+    n = len(pairs)
+    pred, shown = [], np.zeros((n, 3))
+    for i, (a, b) in enumerate(claims):
+        f, r = probs[i], probs[n + i]
+        j = judge(a.attitude, b.attitude, f[e], r[e], f[c], r[c], 1.0, opts)
+        pred.append(relation_label(j, a, b, float(f[e]), opts.support_threshold))
+        shown[i] = [j.support, max(0.0, 1 - j.support - j.score), j.score]
+    gold = [x.label for x in pairs]
+    acc, mf1, per, conf = metrics(gold, pred, THREE_WAY)
+    notes = list(notes or []) + ["judgement: attributed contents by NLI + attitudes, relation mapped to NLI labels "
+                                 "(README: the pair judgement); probabilities shown are support / rest / conflict"]
+    return EvalResult(n, acc, mf1, THREE_WAY, per, conf, tuple(pred), shown, tuple(notes))
+
+
 def evaluate_stances(stances_file: str | Path, corpus: str | Path, scorer: Scorer, config=None) -> EvalResult:
     from .pipeline import analyze
 

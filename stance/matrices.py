@@ -1,12 +1,19 @@
-"""Stage 5, matrices: claim x claim and document x document scores.
+"""Stage 5, matrices: claim x claim, document x document and speaker x speaker scores.
 
-Claim pair (see ``stance.scores``): contradiction = mean of P(contradiction) over both
-directions (contradiction is symmetric, and averaging damps a single noisy direction);
-support = max of P(entailment) over both directions (either claim entailing the other).
+Claim pair (see ``stance.judge``): the conflict ``score`` of the source-aware judgement
+(contradicts, denies and disputes ranked together) and its support.
 
-Document pair: score = mean of the ``doc_top_k`` highest claim-pair scores between the two
-documents (SummaC-style aggregation between its "max" and "mean": one strong pair counts,
-a single outlier alone is damped when k > 1).  Counts are claim pairs at or over the thresholds.
+Document pair, ``doc_aggregation``:
+  ``net`` (default): mean of the ``doc_top_k`` highest conflict scores minus
+      ``doc_support_weight`` x mean of the ``doc_top_k`` highest support scores, floored at 0.
+      Articles that agree share near-duplicate claims; their few spurious conflicts are outweighed
+      by their many strong supports, while an article that debunks another has conflicts and few
+      supports.  Chosen on an FNC-1 tuning split (``benchmarks/bench_doc_conflict.py``).
+  ``topk``: mean of the top-k conflict scores (SummaC-style, between "max" and "mean").
+Counts are claim pairs whose relation is a conflict, or ``supports``.
+
+Speaker pair: over all claim pairs between two speakers' claims (across documents), the mean of
+the top-k conflict scores and the count of conflicts, by relation.
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .claims import Claim
+from .judge import CONFLICTS
 from .scores import ScoredPair
 
 
@@ -57,10 +65,26 @@ def claim_matrix(claims: list[Claim], scored: list[ScoredPair]) -> ClaimMatrix:
     sup = np.full((n, n), np.nan)
     for s in scored:
         i, j = index[s.pair.a.id], index[s.pair.b.id]
-        if s.contradiction is not None:
-            con[i, j] = con[j, i] = s.contradiction
-        sup[i, j] = sup[j, i] = s.support
+        con[i, j] = con[j, i] = s.score
+        sup[i, j] = sup[j, i] = _support(s)
     return ClaimMatrix(ids, con, sup)
+
+
+def _support(s: ScoredPair) -> float:
+    return s.judgement.support if s.judgement else s.support
+
+
+def is_conflict(s: ScoredPair) -> bool:
+    return s.relation in CONFLICTS
+
+
+def doc_conflict(items: list[ScoredPair], rule: str = "net", k: int = 3, support_weight: float = 1.0) -> float:
+    conflict = _top_mean([s.score for s in items], k)
+    if rule == "topk":
+        return conflict
+    if rule == "net":
+        return max(0.0, conflict - support_weight * _top_mean([_support(s) for s in items], k))
+    raise ValueError(f"unknown document aggregation {rule!r}")
 
 
 def _top_mean(values: list[float], k: int) -> float:
@@ -72,7 +96,7 @@ def _top_mean(values: list[float], k: int) -> float:
 
 def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
                contradiction_threshold: float = 0.5, support_threshold: float = 0.5,
-               evidence_per_pair: int = 3) -> DocMatrix:
+               evidence_per_pair: int = 3, aggregation: str = "net", support_weight: float = 1.0) -> DocMatrix:
     ids = tuple(doc_ids)
     index = {d: i for i, d in enumerate(ids)}
     n = len(ids)
@@ -87,16 +111,17 @@ def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
         for b in range(a + 1, n):
             key = (ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])
             items = groups.get(key, [])
-            cvals = [s.contradiction for s in items if s.contradiction is not None]
-            svals = [s.support for s in items]
+            svals = [_support(s) for s in items]
             dp = DocPair(
                 doc_a=key[0], doc_b=key[1], n_pairs=len(items),
-                contradiction=round(_top_mean(cvals, top_k), 4), support=round(_top_mean(svals, top_k), 4),
-                n_contradictions=sum(v >= contradiction_threshold for v in cvals),
-                n_supports=sum(v >= support_threshold for v in svals),
-                top_contradictions=tuple(sorted((s for s in items if s.contradiction is not None),
-                                                key=lambda s: -s.contradiction)[:evidence_per_pair]),
-                top_supports=tuple(sorted(items, key=lambda s: -s.support)[:evidence_per_pair]))
+                contradiction=round(doc_conflict(items, aggregation, top_k, support_weight), 4),
+                support=round(_top_mean(svals, top_k), 4),
+                n_contradictions=sum(is_conflict(s) for s in items),
+                n_supports=sum(s.relation == "supports" for s in items),
+                top_contradictions=tuple(sorted((s for s in items if is_conflict(s)),
+                                                key=lambda s: -s.score)[:evidence_per_pair]),
+                top_supports=tuple(sorted((s for s in items if s.relation == "supports"),
+                                          key=lambda s: -_support(s))[:evidence_per_pair]))
             pairs.append(dp)
             i, j = index[key[0]], index[key[1]]
             con[i, j] = con[j, i] = dp.contradiction
@@ -108,20 +133,71 @@ def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
     for key, items in groups.items():
         if key[0] == key[1]:
             i = index[key[0]]
-            cvals = [s.contradiction for s in items if s.contradiction is not None]
-            con[i, i] = _top_mean(cvals, top_k)
-            sup[i, i] = _top_mean([s.support for s in items], top_k)
-            ncon[i, i] = sum(v >= contradiction_threshold for v in cvals)
-            nsup[i, i] = sum(s.support >= support_threshold for s in items)
+            con[i, i] = doc_conflict(items, aggregation, top_k, support_weight)
+            sup[i, i] = _top_mean([_support(s) for s in items], top_k)
+            ncon[i, i] = sum(is_conflict(s) for s in items)
+            nsup[i, i] = sum(s.relation == "supports" for s in items)
             npairs[i, i] = len(items)
     pairs.sort(key=lambda p: -p.contradiction)
     return DocMatrix(ids, con, sup, ncon, nsup, npairs, tuple(pairs))
 
 
 def ranked_contradictions(scored: list[ScoredPair]) -> list[ScoredPair]:
-    return sorted((s for s in scored if s.contradiction is not None),
-                  key=lambda s: (-s.contradiction, s.pair.a.id, s.pair.b.id))
+    """Every scored pair by conflict score, highest first (ties by claim ids, for stable output)."""
+    return sorted(scored, key=lambda s: (-s.score, s.pair.a.id, s.pair.b.id))
 
 
 def ranked_supports(scored: list[ScoredPair]) -> list[ScoredPair]:
-    return sorted(scored, key=lambda s: (-s.support, s.pair.a.id, s.pair.b.id))
+    return sorted(scored, key=lambda s: (-_support(s), s.pair.a.id, s.pair.b.id))
+
+
+@dataclass(frozen=True)
+class SpeakerPair:
+    speaker_a: str
+    speaker_b: str
+    n_pairs: int
+    score: float                      # mean of the top-k conflict scores between their claims
+    counts: dict                      # relation -> number of claim pairs
+    evidence: tuple[ScoredPair, ...]  # the strongest conflicts, best first
+
+
+@dataclass(frozen=True)
+class SpeakerMatrix:
+    speakers: tuple[str, ...]         # the most conflicted speakers first (at most max_speakers)
+    score: np.ndarray
+    n_conflicts: np.ndarray
+    pairs: tuple[SpeakerPair, ...]    # every speaker pair with a scored claim pair, most conflicted first
+
+
+def speaker_matrix(scored: list[ScoredPair], top_k: int = 3, evidence: int = 3,
+                   max_speakers: int = 40) -> SpeakerMatrix:
+    """Speaker x speaker conflict: claims grouped by normalised speaker, across documents.
+    Only pairs with scored claim pairs are held (a sparse map), so memory grows with the pairs."""
+    groups: dict[tuple[str, str], list[ScoredPair]] = {}
+    for s in scored:
+        a, b = s.pair.a.speaker_id or s.pair.a.speaker, s.pair.b.speaker_id or s.pair.b.speaker
+        if a == b:
+            continue
+        groups.setdefault(tuple(sorted((a, b))), []).append(s)
+    pairs = []
+    for (a, b), items in groups.items():
+        counts: dict[str, int] = {}
+        for s in items:
+            counts[s.relation] = counts.get(s.relation, 0) + 1
+        pairs.append(SpeakerPair(a, b, len(items), round(_top_mean([s.score for s in items], top_k), 4), counts,
+                                 tuple(sorted((s for s in items if is_conflict(s)), key=lambda s: -s.score)[:evidence])))
+    pairs.sort(key=lambda p: (-sum(p.counts.get(r, 0) for r in CONFLICTS), -p.score, p.speaker_a, p.speaker_b))
+    mass: dict[str, float] = {}
+    for p in pairs:
+        for sp in (p.speaker_a, p.speaker_b):
+            mass[sp] = mass.get(sp, 0.0) + sum(p.counts.get(r, 0) for r in CONFLICTS) + p.score
+    speakers = tuple(sorted(mass, key=lambda sp: (-mass[sp], sp))[:max_speakers])
+    index = {sp: i for i, sp in enumerate(speakers)}
+    n = len(speakers)
+    score, ncon = np.full((n, n), np.nan), np.zeros((n, n), int)
+    for p in pairs:
+        if p.speaker_a in index and p.speaker_b in index:
+            i, j = index[p.speaker_a], index[p.speaker_b]
+            score[i, j] = score[j, i] = p.score
+            ncon[i, j] = ncon[j, i] = sum(p.counts.get(r, 0) for r in CONFLICTS)
+    return SpeakerMatrix(speakers, score, ncon, tuple(pairs))

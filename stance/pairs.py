@@ -62,12 +62,22 @@ def lexical_similarity(texts: list[str]) -> np.ndarray:
 def similarity_matrix(claims: list[Claim], opts: PairOptions, embeddings: np.ndarray | None = None) -> tuple:
     from .embeddings import embed
 
+    from .judge import nli_content
+
     texts = [c.text for c in claims]
     emb = embeddings if embeddings is not None else embed(texts, opts.embedding_model, opts.embedding_batch_size)
     emb_sim = emb @ emb.T
     lex_sim = lexical_similarity(texts)
     w = opts.embedding_weight
-    return w * emb_sim + (1 - w) * lex_sim, emb_sim, lex_sim
+    sim = w * emb_sim + (1 - w) * lex_sim
+    # a short attributed content ("X denied that P") can match a claim its whole sentence does not:
+    # the pair's similarity is the higher of the sentence and the content similarity
+    contents = [nli_content(c) for c in claims]
+    if contents != texts:
+        cemb = embed(contents, opts.embedding_model, opts.embedding_batch_size)
+        csim = w * (cemb @ cemb.T) + (1 - w) * lexical_similarity(contents)
+        sim = np.maximum(sim, csim)
+    return sim, emb_sim, lex_sim
 
 
 def candidate_pairs(claims: list[Claim], opts: PairOptions, embeddings: np.ndarray | None = None) -> list[ClaimPair]:

@@ -14,7 +14,8 @@ from .claims import Claim, ClaimOptions, extract_all
 from .config import DEFAULT_CONFIG, PROJECT_ROOT, load_yaml
 from .corpus import Corpus, load_corpus
 from .errors import StanceError
-from .matrices import ClaimMatrix, DocMatrix, claim_matrix, doc_matrix
+from .judge import JudgeOptions
+from .matrices import ClaimMatrix, DocMatrix, SpeakerMatrix, claim_matrix, doc_matrix, speaker_matrix
 from .pairs import PairOptions, candidate_pairs
 from .report import ReportData, check_out_dir, write_report
 from .scorer import Scorer, load_scorer
@@ -33,6 +34,7 @@ class RunResult:
     info: dict
     out_dir: Path | None = None
     timings: dict = field(default_factory=dict)
+    speakers: SpeakerMatrix | None = None
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -73,6 +75,52 @@ def _versions() -> dict:
     return out
 
 
+def load_claim_tagger(cfg: dict):
+    """The attribution tagger named by ``claims.tagger`` (a model folder), or None for rules only."""
+    ref = cfg["claims"].get("tagger")
+    if not ref:
+        return None
+    from .tagger import load_tagger
+
+    return load_tagger(resolve_path(str(ref)))
+
+
+def claims(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
+           skip_bad_files: bool | None = None) -> tuple[Corpus, list[Claim]]:
+    """Stages 1-2 only: the corpus and its attributed claims (source, cue, content, attitude)."""
+    cfg, _ = load_config(config)
+    if isinstance(corpus, Corpus):
+        docs = corpus
+    else:
+        skip = bool(cfg["corpus"]["skip_bad_files"]) if skip_bad_files is None else skip_bad_files
+        docs = load_corpus(resolve_path(corpus if corpus is not None else cfg["corpus"]["path"]),
+                           int(cfg["corpus"]["max_file_bytes"]), skip)
+    found = extract_all(docs, ClaimOptions.from_config(cfg["claims"]), load_claim_tagger(cfg))
+    if not found:
+        raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
+                          f"check the documents or lower claims.min_words")
+    return docs, found
+
+
+def extract_claims_to(corpus, out: str | Path, *, config=None, overwrite: bool = False,
+                      skip_bad_files: bool | None = None) -> tuple[Path, list[Claim]]:
+    """``stance claims``: write OUT/claims.jsonl atomically; returns its path and the claims."""
+    import json
+
+    from .iohelpers import atomic_write_text
+    from .report import claim_record
+
+    out = Path(out)
+    target = out / "claims.jsonl"
+    if out.exists() and not out.is_dir():
+        raise StanceError(f"{out}: output path exists and is a file; pass another --out")
+    if target.exists() and not overwrite:
+        raise StanceError(f"{target}: exists; pass --overwrite or another --out")
+    _, found = claims(corpus, config=config, skip_bad_files=skip_bad_files)
+    atomic_write_text(target, "".join(json.dumps(claim_record(c), ensure_ascii=False) + "\n" for c in found))
+    return target, found
+
+
 def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
             model: str | None = None, targets: list[str] | None = None, skip_bad_files: bool | None = None,
             scorer: Scorer | None = None, quiet: bool | None = None) -> RunResult:
@@ -104,7 +152,7 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     timings["corpus"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    claims = extract_all(docs, ClaimOptions.from_config(cfg["claims"]))
+    claims = extract_all(docs, ClaimOptions.from_config(cfg["claims"]), load_claim_tagger(cfg))
     if not claims:
         raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
                           f"check the documents or lower claims.min_words")
@@ -131,17 +179,21 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     timings["model_load"] = time.perf_counter() - t
     t = time.perf_counter()
     mcfg = cfg["matrices"]
-    scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"], mcfg["support_combine"])
+    scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"], mcfg["support_combine"],
+                         JudgeOptions.from_config(cfg.get("judge", {})))
     timings["scores"] = time.perf_counter() - t
 
     t = time.perf_counter()
     doc_ids = [d.id for d in docs.documents]
     cm = claim_matrix(claims, scored)
     dm = doc_matrix(doc_ids, scored, int(mcfg["doc_top_k"]), float(mcfg["contradiction_threshold"]),
-                    float(mcfg["support_threshold"]), int(cfg["report"].get("per_doc_pair", 3)))
+                    float(mcfg["support_threshold"]), int(cfg["report"].get("per_doc_pair", 3)),
+                    str(mcfg.get("doc_aggregation", "net")), float(mcfg.get("doc_support_weight", 1.0)))
+    sm = speaker_matrix(scored, int(mcfg["doc_top_k"]), int(cfg["report"].get("per_doc_pair", 3)),
+                        int(mcfg.get("max_speakers", 40)))
     tstances = target_stances(doc_ids, claims, list(cfg["targets"].get("texts") or []), scorer,
                               TargetOptions.from_config(cfg["targets"]), popts.embedding_model,
-                              popts.embedding_weight, int(sc["batch_size"]))
+                              popts.embedding_weight, int(sc["batch_size"]), {d.id: d.text for d in docs.documents})
     timings["matrices"] = time.perf_counter() - t
 
     info_model = getattr(scorer, "info", None)
@@ -155,11 +207,13 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         "counts": {"documents": len(doc_ids), "claims": len(claims), "pairs_scored": len(scored),
                    "nli_predictions": 2 * len(scored),
                    "claims_per_doc": {d: sum(c.doc_id == d for c in claims) for d in doc_ids},
-                   "contradictions_over_threshold": sum(1 for s in scored if s.contradiction is not None
-                                                        and s.contradiction >= float(mcfg["contradiction_threshold"]))},
+                   "relations": {r: sum(1 for s in scored if s.relation == r) for r in
+                                 ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")},
+                   "attitudes": {a: sum(1 for c in claims if c.attitude == a) for a in ("asserts", "denies", "doubts")},
+                   "speakers": len({c.speaker_id for c in claims})},
         "seed": seed,
     }
-    return RunResult(docs, tuple(claims), tuple(scored), cm, dm, tuple(tstances), info, None, timings)
+    return RunResult(docs, tuple(claims), tuple(scored), cm, dm, tuple(tstances), info, None, timings, sm)
 
 
 def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
@@ -186,9 +240,10 @@ def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict 
     rcfg, mcfg = info["config"]["report"], info["config"]["matrices"]
     data = ReportData(res.corpus, res.claims, res.scored, res.claim_matrix, res.doc_matrix, res.targets,
                       {**info, "timings_s": timings}, int(rcfg.get("top_n", 15)),
-                      float(mcfg["contradiction_threshold"]), float(mcfg["support_threshold"]))
+                      float(mcfg["contradiction_threshold"]), float(mcfg["support_threshold"]), res.speakers,
+                      int(rcfg.get("groups_shown", 12)))
     write_report(data, out_dir, overwrite)
     timings["report"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return RunResult(res.corpus, res.claims, res.scored, res.claim_matrix, res.doc_matrix, res.targets,
-                     info, out_dir, {k: round(v, 3) for k, v in timings.items()})
+                     info, out_dir, {k: round(v, 3) for k, v in timings.items()}, res.speakers)

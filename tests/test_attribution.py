@@ -27,15 +27,19 @@ def test_attributed_sentences(sentence, speaker, verb, denial):
     assert (a.speaker, a.verb, a.is_denial, a.attributed) == (speaker, verb, denial, True)
 
 
-@pytest.mark.parametrize("sentence", [
-    "Russia is said to have offered rewards to the Taliban for killing members of the US military.",
-    "While officials were said to be confident in the intelligence, they are uncertain about its origin.",
-    "The talks at times appear to work against the grain of the United States’ efforts to end the conflict.",
-    "Preventing states from backing foreign proxies is no easy task.",
+@pytest.mark.parametrize("sentence, cue", [
+    ("Russia is said to have offered rewards to the Taliban for killing members of the US military.", "is said to"),
+    ("While officials were said to be confident in the intelligence, they are uncertain about its origin.",
+     "were said to"),
+    ("The talks at times appear to work against the grain of the United States’ efforts to end the conflict.", None),
+    ("Preventing states from backing foreign proxies is no easy task.", None),
 ])
-def test_hedges_and_noun_lookalikes_stay_with_the_author(sentence):
+def test_hedges_and_noun_lookalikes_stay_with_the_author(sentence, cue):
+    """A passive hedge is the author reporting an unnamed source: the hedge is the cue, the source
+    stays the author, and the source asserts the content."""
     a = attribute(sentence, AUTHOR)
-    assert a.speaker == AUTHOR and not a.attributed and a.verb is None
+    assert a.speaker == AUTHOR and not a.attributed and a.verb == cue and a.attitude == "asserts"
+    assert a.source_span is None
 
 
 def test_pronoun_and_quote_continuation_take_the_previous_speaker():
@@ -64,3 +68,41 @@ def test_known_speakers_in_the_example_corpus():
     assert claim("According to reporting by NBC News").speaker == "NBC News"
     trt_author = claim("Reports that the Russians put out hits")
     assert trt_author.speaker == "TRT World opinion (author)" and not trt_author.attributed
+
+
+@pytest.mark.parametrize("sentence, source, cue, content, attitude", [
+    ("Taliban spokesman Zabihullah Mujahid denied that the insurgents have “any such relationship with any "
+     "intelligence agency” and called the report an attempt to smear them.",
+     "Taliban spokesman Zabihullah Mujahid", "denied",
+     "the insurgents have “any such relationship with any intelligence agency”", "denies"),
+    ("According to NBC News, the payments were made in 2019.", "NBC News", "According to",
+     "the payments were made in 2019", "asserts"),
+    ("Iran has been paying bounties to Taliban insurgents, U.S. intelligence officials say.",
+     "U.S. intelligence officials", "say", "Iran has been paying bounties to Taliban insurgents", "asserts"),
+    ("Trump denied that he was briefed about the intelligence, tweeting that it was not credible.",
+     "Trump", "denied", "he was briefed about the intelligence", "denies"),
+    ("The Pentagon did not confirm that the bounties led to any deaths.", "The Pentagon", "did not confirm",
+     "the bounties led to any deaths", "doubts"),
+])
+def test_source_cue_content_spans_and_attitude(sentence, source, cue, content, attitude):
+    a = attribute(sentence, AUTHOR)
+    assert sentence[a.source_span[0]:a.source_span[1]] == source
+    assert sentence[a.cue_span[0]:a.cue_span[1]] == cue
+    assert sentence[a.content_span[0]:a.content_span[1]] == content
+    assert a.attitude == attitude
+
+
+def test_author_frames_separate_the_doubted_proposition():
+    s = "Reports that the Russians put out hits on US personnel in Afghanistan should be treated with caution."
+    a = attribute(s, AUTHOR)
+    assert a.speaker == AUTHOR and a.source_span is None and a.attitude == "doubts"
+    assert s[a.content_span[0]:a.content_span[1]] == "the Russians put out hits on US personnel in Afghanistan"
+    assert s[a.cue_span[0]:a.cue_span[1]] == "should be treated with caution"
+
+
+def test_quoted_denial_after_a_pronoun_keeps_the_speaker_and_the_proposition():
+    first = attribute("Taliban spokesman Zabihullah Mujahid denied that the insurgents have any such relationship.", AUTHOR)
+    s = "“This type of agreement with the Russian intelligence agency is without foundation: our murders continued,” he said."
+    a = attribute(s, AUTHOR, first, "x")
+    assert a.speaker == "Taliban spokesman Zabihullah Mujahid" and a.attitude == "denies"
+    assert s[a.content_span[0]:a.content_span[1]] == "This type of agreement with the Russian intelligence agency"

@@ -34,3 +34,68 @@ def test_example_corpus_claims_have_exact_spans_and_unique_ids():
     assert not any(t.startswith(("Read more at", "More about:", "Disclaimer:", "We welcome all pitches")) for t in texts)
     assert "Iran, Too, Rewards Taliban Fighters for Killing Americans" in texts
     assert "Monday , 29 April 2024" not in texts and "July 30 2020" not in texts
+
+
+def test_every_span_is_an_offset_into_the_document_text():
+    corpus = load_corpus(EXAMPLE)
+    docs = corpus.by_id()
+    claims = extract_all(corpus, OPTS)
+    pronouns = {"he", "she", "they", "we", "i"}
+    for c in claims:
+        text = docs[c.doc_id].text
+        assert text[c.content_span[0]:c.content_span[1]] == c.content
+        assert c.start <= c.content_span[0] <= c.content_span[1] <= c.end
+        assert c.content_spans == (c.content_span,)
+        if c.cue_span:
+            assert c.start <= c.cue_span[0] < c.cue_span[1] <= c.end
+            assert text[c.cue_span[0]:c.cue_span[1]].lower() in (c.cue or "").lower()
+        if c.source_span:
+            written = text[c.source_span[0]:c.source_span[1]]
+            assert written == c.speaker or written.lower() in pronouns, (written, c.speaker)
+        else:
+            assert not c.attributed or c.text.lstrip().startswith(("“", '"'))  # a quote continuing a speaker
+        assert c.attitude in ("asserts", "denies", "doubts")
+
+
+def test_design_card_claims_are_attributed_propositions():
+    claims = extract_all(load_corpus(EXAMPLE), OPTS)
+
+    def claim(prefix):
+        return next(c for c in claims if c.text.startswith(prefix))
+
+    mujahid = claim("Taliban spokesman Zabihullah Mujahid denied")
+    assert (mujahid.speaker_id, mujahid.cue, mujahid.attitude) == ("Zabihullah Mujahid", "denied", "denies")
+    assert mujahid.content == "the insurgents have “any such relationship with any intelligence agency”"
+    quote = claim("“This type of agreement")
+    assert (quote.speaker_id, quote.attitude) == ("Zabihullah Mujahid", "denies")
+    assert quote.content == "This type of agreement with the Russian intelligence agency"
+    caution = claim("Reports that the Russians put out hits")
+    assert caution.attitude == "doubts" and caution.speaker == "TRT World opinion (author)"
+    assert caution.content == "the Russians put out hits on US personnel in Afghanistan"
+    nbc = claim("According to reporting by NBC News")
+    assert (nbc.speaker_id, nbc.attitude) == ("NBC News", "doubts")
+    headline = claim("Russia is said to have offered rewards")
+    assert headline.cue == "is said to" and headline.attitude == "asserts" and not headline.attributed
+    peskovs = {c.speaker_id for c in claims if "Peskov" in c.speaker}
+    assert peskovs == {"Dmitry Peskov"}
+
+
+def test_tagger_spans_lead_where_the_tagger_finds_a_cue():
+    from stance.tagger import Span
+
+    text = ("The minister has learned that the border will close on Monday. "
+            "Reports that the deal collapsed should be treated with caution.")
+
+    class FakeTagger:
+        def tag(self, t):
+            assert t == text
+            return [Span("Source", 0, 12), Span("Cue", 13, 24), Span("Content", 25, 61)]
+
+    doc = Document(id="d", source="Paper", text=text)
+    first, second = extract_claims(doc, OPTS, tagger=FakeTagger())
+    assert (first.speaker, first.cue, first.attitude) == ("The minister", "has learned", "asserts")
+    assert text[first.source_span[0]:first.source_span[1]] == "The minister"
+    assert first.content == "that the border will close on Monday"
+    assert first.content_spans == (first.content_span,)
+    # no cue from the tagger in the second sentence: the rules' evidential frame applies
+    assert second.attitude == "doubts" and second.content == "the deal collapsed" and not second.attributed

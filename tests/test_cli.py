@@ -77,3 +77,20 @@ def test_missing_corpus_is_reported_before_an_existing_output(tmp_path, capsys):
     (out / "x").write_text("x")
     rc, err = run_cli(capsys, "run", str(tmp_path / "missing"), "--out", str(out))
     assert rc == 2 and "corpus not found" in err[0]
+
+
+def test_claims_command_writes_attributed_claims_and_refuses_to_overwrite(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "claims"
+    assert main(["claims", str(EXAMPLE), "--out", str(out)]) == 0
+    rows = [json.loads(x) for x in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
+    need = {"id", "doc", "text", "span", "source", "source_span", "cue", "cue_span", "content", "content_span",
+            "content_spans", "attitude", "speaker_id"}
+    assert rows and all(need <= set(r) for r in rows)
+    assert {r["attitude"] for r in rows} == {"asserts", "denies", "doubts"}
+    assert "claims" in capsys.readouterr().out
+    rc, err = run_cli(capsys, "claims", str(EXAMPLE), "--out", str(out))
+    assert rc == 2 and len(err) == 1 and "--overwrite" in err[0]
+    rc, err = run_cli(capsys, "claims", str(tmp_path / "nope"), "--out", str(tmp_path / "o2"))
+    assert rc == 2 and len(err) == 1 and not (tmp_path / "o2").exists()

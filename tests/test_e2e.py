@@ -62,12 +62,47 @@ def rank_of(rows, doc_a_pred, text_a_pred, doc_b_pred, text_b_pred):
     return None
 
 
-def test_design_card_pairs_are_paired_and_scored(e2e_out):
-    """Pairing finds both design-card cases.  Their ranks are reported in the model card; the
-    current model does not yet put them in the top 10, so this asserts only that they are scored."""
+def _is_bounty_assertion(text):
+    t = text.lower()
+    return ("bount" in t or "reward" in t or "hits on" in t) and ("russia" in t or "gru" in t)
+
+
+def test_design_card_conflicts_rank_in_the_top_10(e2e_out):
+    """The example's two flagship conflicts: the Taliban spokesman's denial against the assertion of
+    Russian bounty payments (denies), and TRT's caution against the New York Times account (disputes)."""
     rows = jsonl(e2e_out / "contradictions.jsonl")
-    denial = rank_of(rows, lambda d: d == "russia-bounties-nyt-account", lambda t: "Zabihullah Mujahid denied" in t,
-                     lambda d: d == "trt-caution", lambda t: "GRU, reportedly offered and paid bounties" in t)
-    caution = rank_of(rows, lambda d: d == "trt-caution", lambda t: "should be treated with caution" in t,
-                      lambda d: d == "russia-bounties-nyt-account", lambda t: t.startswith("Russia is said to have offered"))
-    assert denial is not None and caution is not None
+    top = rows[:10]
+
+    def sides(r):
+        return ((r["speaker_a"], r["attitude_a"], r["text_a"], r["doc_a"]),
+                (r["speaker_b"], r["attitude_b"], r["text_b"], r["doc_b"]))
+
+    denial = [r for r in top if r["relation"] == "denies" and any(
+        s[0] == "Zabihullah Mujahid" and s[1] == "denies" and o[1] == "asserts" and _is_bounty_assertion(o[2])
+        for s, o in (sides(r), sides(r)[::-1]))]
+    caution = [r for r in top if r["relation"] == "disputes" and any(
+        "should be treated with caution" in s[2] and s[1] == "doubts" and o[3] == "russia-bounties-nyt-account"
+        and o[1] == "asserts" for s, o in (sides(r), sides(r)[::-1]))]
+    assert denial, [(r["rank"], r["relation"], r["text_a"][:60], r["text_b"][:60]) for r in top]
+    assert caution, [(r["rank"], r["relation"], r["text_a"][:60], r["text_b"][:60]) for r in top]
+    for r in denial + caution:
+        assert r["score"] >= 0.5 and r["flagged"]
+
+
+def test_demo_output_prints_the_design_card_conflicts(tmp_path, capsys):
+    model = bundled_model_or_skip()
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "r"), "--model", str(model)]) == 0
+    printed = capsys.readouterr().out
+    head = printed[printed.index("Who contradicts whom"):]
+    assert "Zabihullah Mujahid denies what" in head
+    assert "should be treated with caution" in head
+
+
+def test_speaker_matrix_and_report_lead_with_conflicts(e2e_out):
+    md = (e2e_out / "report.md").read_text(encoding="utf-8")
+    first = md[md.index("## Who contradicts whom"):md.index("## Speaker × speaker")]
+    assert "Zabihullah Mujahid denies what" in first and "should be treated with caution" in first
+    assert "&#39;" not in md and "&quot;" not in md
+    header = (e2e_out / "matrix_speakers.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[0] == "speaker" and "Zabihullah Mujahid" in header
+    assert sum("Peskov" in h for h in header) <= 1

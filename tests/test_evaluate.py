@@ -93,3 +93,43 @@ def test_sick_trial_only_and_holdout(tmp_path):
 def test_macro_f1_ignores_classes_absent_from_gold_and_predictions():
     acc, mf1, per, conf = E.metrics(["agree", "unrelated"], ["agree", "unrelated"], E.STANCES)
     assert acc == 1.0 and mf1 == 1.0 and per["disagree"]["support"] == 0 and len(conf) == 4
+
+
+class ContentScorer:
+    """Entailment between texts that share their last three words, else neutral; labels out of order."""
+    labels = ("contradiction", "entailment", "neutral")
+
+    def predict(self, pairs, batch_size=None):
+        def row(p, h):
+            same = p.lower().rstrip(".").split()[-3:] == h.lower().rstrip(".").split()[-3:]
+            return [0.05, 0.9, 0.05] if same else [0.05, 0.05, 0.9]
+        return np.array([row(p, h) for p, h in pairs])
+
+
+def test_judged_eval_maps_relations_to_nli_labels():
+    pairs = [E.LabelledPair("Officials said Russia paid bounties to Taliban fighters.",
+                            "A Taliban spokesman denied that Russia paid bounties to Taliban fighters.", "contradiction", 1),
+             E.LabelledPair("Officials said Russia paid bounties to Taliban fighters.",
+                            "Russia paid bounties to Taliban fighters.", "entailment", 2),
+             E.LabelledPair("The weather in Kabul was sunny.", "Russia paid bounties to Taliban fighters.", "neutral", 3),
+             # a doubt about P is neutral against P itself (the fixture guide) ...
+             E.LabelledPair("Reports that Russia paid bounties to Taliban fighters should be treated with caution.",
+                            "Russia paid bounties to Taliban fighters.", "neutral", 4),
+             # ... but contradicts confidence in the evidence for P
+             E.LabelledPair("Reports that Russia paid bounties to Taliban fighters should be treated with caution.",
+                            "Officials were confident that Russia paid bounties to Taliban fighters.", "contradiction", 5)]
+    res = E.evaluate_pairs_judged(pairs, ContentScorer())
+    assert res.predictions == ("contradiction", "entailment", "neutral", "neutral", "contradiction")
+    assert res.accuracy == 1.0 and set(res.to_json()) == KEYS
+    bare = E.evaluate_pairs(pairs, ContentScorer())   # --nli-only: the raw texts, no attribution
+    assert bare.predictions[0] == "entailment"        # the denial reads as entailment without the judgement
+
+
+def test_cli_eval_judgement_and_nli_only_keep_json_keys(tiny_model, tmp_path, capsys):
+    f = write(tmp_path, ['{"premise": "Officials said Russia paid bounties.", "hypothesis": "The Taliban denied '
+                         'that Russia paid bounties.", "label": "contradiction"}'])
+    for extra in ([], ["--nli-only"]):
+        out = tmp_path / f"m{len(extra)}.json"
+        assert main(["eval", "--pairs", str(f), "--model", str(tiny_model), "--json", str(out)] + extra) == 0
+        assert set(json.loads(out.read_text())) == KEYS
+    assert "judgement" in capsys.readouterr().out

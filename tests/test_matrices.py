@@ -2,29 +2,44 @@ import numpy as np
 import pytest
 
 from stance.claims import Claim
-from stance.matrices import claim_matrix, doc_matrix, ranked_contradictions
+from stance.judge import Judgement
+from stance.matrices import claim_matrix, doc_conflict, doc_matrix, ranked_contradictions, speaker_matrix
 from stance.pairs import ClaimPair
 from stance.scores import ScoredPair
 
 
-def sp(a, b, con, sup):
-    ca = Claim(a, a.split("#")[0], a, 0, 1, "s", None, False, False)
-    cb = Claim(b, b.split("#")[0], b, 0, 1, "s", None, False, False)
+def sp(a, b, conflict, support, relation=None, speakers=("s", "t")):
+    relation = relation or ("denies" if conflict >= 0.5 else "supports" if support >= 0.5 else "neutral")
+    ca = Claim(a, a.split("#")[0], a, 0, 1, speakers[0], None, False, True, speaker_id=speakers[0])
+    cb = Claim(b, b.split("#")[0], b, 0, 1, speakers[1], None, False, True, speaker_id=speakers[1])
     return ScoredPair(ClaimPair(ca, cb, 0.5, 0.5, 0.5), ("entailment", "neutral", "contradiction"),
-                      (sup, 0.0, con), (sup, 0.0, con), sup, con)
+                      (0.3, 0.4, 0.3), (0.3, 0.4, 0.3), 0.3, 0.3,
+                      judgement=Judgement(relation, conflict, support, support, conflict))
 
 
-def test_doc_matrix_top_k_mean_and_counts():
+def test_doc_matrix_top_k_and_counts_by_relation():
     scored = [sp("a#1", "b#1", 0.9, 0.1), sp("a#2", "b#1", 0.7, 0.2), sp("a#3", "b#2", 0.1, 0.8),
               sp("a#1", "c#1", 0.2, 0.6)]
-    dm = doc_matrix(["a", "b", "c"], scored, top_k=2, contradiction_threshold=0.5, support_threshold=0.5)
+    dm = doc_matrix(["a", "b", "c"], scored, top_k=2, aggregation="topk")
     assert dm.contradiction[0, 1] == pytest.approx((0.9 + 0.7) / 2) == dm.contradiction[1, 0]
     assert dm.support[0, 1] == pytest.approx((0.8 + 0.2) / 2)
     assert dm.n_contradictions[0, 1] == 2 and dm.n_supports[0, 1] == 1 and dm.n_pairs[0, 1] == 3
     assert dm.contradiction[0, 2] == pytest.approx(0.2) and dm.n_pairs[1, 2] == 0
     assert np.isnan(dm.contradiction[0, 0])
     assert dm.pairs[0].doc_a == "a" and dm.pairs[0].doc_b == "b"
-    assert dm.pairs[0].top_contradictions[0].contradiction == 0.9
+    assert dm.pairs[0].top_contradictions[0].score == 0.9
+
+
+def test_net_aggregation_ranks_a_debunking_pair_over_an_agreeing_pair():
+    """Agreeing articles share many near-duplicates (strong supports) and a stray conflict; a
+    debunking article has conflicts and little support.  "net" ranks the debunk higher; the plain
+    top-k conflict mean does not."""
+    agreeing = [sp("a#1", "b#1", 0.75, 0.95), sp("a#2", "b#2", 0.7, 0.9), sp("a#3", "b#3", 0.1, 0.9)]
+    debunking = [sp("a#1", "c#1", 0.7, 0.1), sp("a#2", "c#2", 0.6, 0.05), sp("a#3", "c#3", 0.1, 0.2)]
+    assert doc_conflict(agreeing, "topk", 2) > doc_conflict(debunking, "topk", 2)
+    assert doc_conflict(debunking, "net", 2) > doc_conflict(agreeing, "net", 2) == 0.0
+    with pytest.raises(ValueError):
+        doc_conflict(agreeing, "maximum", 2)
 
 
 def test_claim_matrix_is_symmetric_with_nan_for_unscored():
@@ -35,6 +50,22 @@ def test_claim_matrix_is_symmetric_with_nan_for_unscored():
     assert np.isnan(cm.contradiction[0, 2])
 
 
-def test_ranking_is_highest_first():
+def test_ranking_is_by_conflict_score_highest_first():
     scored = [sp("a#1", "b#1", 0.3, 0.1), sp("a#2", "b#1", 0.8, 0.2)]
-    assert [s.contradiction for s in ranked_contradictions(scored)] == [0.8, 0.3]
+    assert [s.score for s in ranked_contradictions(scored)] == [0.8, 0.3]
+
+
+def test_speaker_matrix_aggregates_across_documents_and_counts_relations():
+    scored = [sp("a#1", "b#1", 0.9, 0.0, "denies", ("Mujahid", "officials")),
+              sp("c#1", "b#2", 0.6, 0.0, "denies", ("Mujahid", "officials")),   # another document
+              sp("a#2", "d#1", 0.1, 0.7, "supports", ("Mujahid", "Peskov")),
+              sp("a#3", "d#2", 0.2, 0.1, "neutral", ("Mujahid", "Mujahid"))]   # same speaker: no cell
+    sm = speaker_matrix(scored, top_k=3)
+    assert sm.speakers[0] == "Mujahid"
+    top = sm.pairs[0]
+    assert (top.speaker_a, top.speaker_b) == ("Mujahid", "officials")
+    assert top.counts == {"denies": 2} and top.n_pairs == 2 and top.score == pytest.approx(0.75)
+    i, j = sm.speakers.index("Mujahid"), sm.speakers.index("officials")
+    assert sm.score[i, j] == sm.score[j, i] == pytest.approx(0.75) and sm.n_conflicts[i, j] == 2
+    assert all(p.speaker_a != p.speaker_b for p in sm.pairs)
+    assert np.isnan(sm.score[i, i])

@@ -52,9 +52,10 @@ def test_html_is_self_contained_and_md_has_sections(tiny_run):
     assert "data:image/png;base64," in html
     assert "http://" not in html and "https://" not in html and "<script src" not in html
     md = (tiny_run.out_dir / "report.md").read_text()
-    for section in ("## Documents", "## Document × document", "## Top contradictions", "## Top supports",
-                    "## Stance toward targets", "## Document pairs"):
+    for section in ("## Who contradicts whom", "## Speaker × speaker", "## Documents", "## Document × document",
+                    "## Top supports", "## Stance toward targets", "## Document pairs"):
         assert section in md
+    assert md.index("## Who contradicts whom") < md.index("## Speaker × speaker") < md.index("## Document × document")
     header = (tiny_run.out_dir / "matrix_contradiction.csv").read_text().splitlines()[0]
     assert header.split(",")[1:] == [d.id for d in tiny_run.corpus.documents]
 
@@ -83,3 +84,66 @@ def test_analyze_writes_nothing(tiny_model, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = analyze(EXAMPLE, model=str(tiny_model), quiet=True)
     assert res.out_dir is None and list(tmp_path.iterdir()) == []
+
+
+def _claim(cid, doc, text, speaker, attitude, content=None, cue=None):
+    from stance.claims import Claim
+
+    start = 0
+    content = content or text
+    cs = text.index(content)
+    return Claim(cid, doc, text, start, len(text), speaker, cue, attitude == "denies", speaker != f"{doc} (author)",
+                 content=content, content_span=(cs, cs + len(content)), content_spans=((cs, cs + len(content)),),
+                 cue_span=(text.index(cue), text.index(cue) + len(cue)) if cue else None, cue=cue,
+                 source_span=(0, len(speaker)) if text.startswith(speaker) else None,
+                 attitude=attitude, speaker_id=speaker)
+
+
+def _hand_report(tmp_path):
+    """A report rendered from hand-made judgements: what a reader sees, checked line by line."""
+    from stance.corpus import Corpus, Document
+    from stance.judge import Judgement
+    from stance.matrices import claim_matrix, doc_matrix
+    from stance.pairs import ClaimPair
+    from stance.report import ReportData, write_report
+    from stance.scores import ScoredPair
+
+    a_text = "Mujahid denied that the Taliban took Russia's money & said it's \"a smear\" <b>."
+    b_text = "Russia paid bounties to the Taliban, officials said."
+    docs = (Document("nyt", a_text, "NYT account", "New York Times"), Document("trt", b_text, "TRT", "TRT World"))
+    a = _claim("nyt#001", "nyt", a_text, "Mujahid", "denies", "the Taliban took Russia's money", "denied")
+    b = _claim("trt#001", "trt", b_text, "officials", "asserts", "Russia paid bounties to the Taliban", "said")
+    s = ScoredPair(ClaimPair(a, b, 0.8, 0.8, 0.8), ("entailment", "neutral", "contradiction"), (0.1, 0.8, 0.1),
+                   (0.1, 0.8, 0.1), 0.1, 0.1, (0.1, 0.1, 0.8), (0.9, 0.05, 0.05),
+                   Judgement("denies", 0.9, 0.05, 0.9, 0.05, "a"))
+    scored = (s,)
+    data = ReportData(Corpus(docs, "hand"), (a, b), scored, claim_matrix([a, b], list(scored)),
+                      doc_matrix(["nyt", "trt"], list(scored)), (),
+                      {"corpus": {"location": "hand"}, "model": {"name_or_path": "m", "weights_sha256": "0" * 64,
+                                                                 "temperature": 1.0},
+                       "versions": {"stance": "0"}, "counts": {"claims_per_doc": {"nyt": 1, "trt": 1}},
+                       "config": {"matrices": {"doc_top_k": 3, "doc_aggregation": "net"}}})
+    return write_report(data, tmp_path / "hand", overwrite=False)
+
+
+def test_report_leads_with_who_contradicts_whom(tmp_path):
+    out = _hand_report(tmp_path)
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "### 1. Mujahid denies what officials asserts (denies, 0.90)" in md
+    # Markdown is not HTML-escaped: apostrophes, quotes, ampersands and angle brackets stay as written
+    assert "Russia's money & said it's \"a smear\" <b>." in md
+    assert "&#39;" not in md and "&amp;" not in md and "&quot;" not in md and "&lt;" not in md
+    assert "content: “the Taliban took Russia's money”" in md
+    assert "| Mujahid | officials | 0.90 | 1/1 | denies 1 |" in md
+    html = (out / "report.html").read_text(encoding="utf-8")
+    card = html[html.index('<div class="pair card"'):]
+    assert 'data-relation="denies"' in card and 'data-doc-a="nyt"' in card and 'data-doc-b="trt"' in card
+    assert 'data-source-a="Mujahid"' in card and 'data-source-b="officials"' in card and 'data-score="0.9000"' in card
+    assert '<mark class="content">the Taliban took Russia&#39;s money</mark>' in card
+    assert '<em class="cue">denied</em>' in card and '<b class="source">Mujahid</b>' in card
+    assert "&lt;b&gt;" in card and "<b>.</b>" not in card   # document text is data, never markup
+    rows = [json.loads(x) for x in (out / "contradictions.jsonl").read_text().splitlines()]
+    assert rows[0]["relation"] == "denies" and rows[0]["attitude_a"] == "denies" and rows[0]["attitude_b"] == "asserts"
+    assert rows[0]["source_a"] == "Mujahid" and rows[0]["content_b"] == "Russia paid bounties to the Taliban"
+    speakers = (out / "matrix_speakers.csv").read_text().splitlines()
+    assert speakers[0].startswith("speaker,") and len(speakers) == 3

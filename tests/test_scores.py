@@ -40,3 +40,33 @@ def test_two_way_scorer_has_no_contradiction():
     a, b = claim("a#1", "a", "x y z"), claim("b#1", "b", "x y w")
     [s] = score_pairs([ClaimPair(a, b, 0.5, 0.5, 0.5)], TwoWay())
     assert s.contradiction is None and s.support == pytest.approx(0.3)
+
+
+class CountingScorer(FixedScorer):
+    def __init__(self):
+        self.asked = []
+
+    def predict(self, pairs, batch_size=None):
+        self.asked += list(pairs)
+        return super().predict(pairs, batch_size)
+
+
+def attributed(cid, doc, text, content, attitude):
+    return Claim(cid, doc, text, 0, len(text), "Spokesman", "denied", attitude == "denies", True,
+                 content=content, content_span=(0, len(content)), attitude=attitude, speaker_id="Spokesman")
+
+
+def test_contents_are_judged_with_attitudes_and_each_text_pair_scored_once():
+    a = claim("a#1", "a", "Russia paid the bounties.")
+    b = attributed("b#1", "b", "The spokesman denied that Russia paid the bounties.", "Russia paid the bounties.",
+                   "denies")
+    c = claim("c#1", "c", "Russia paid the bounties.")   # identical to a: never sent to the model
+    scorer = CountingScorer()
+    out = score_pairs([ClaimPair(a, b, 0.9, 0.9, 0.9), ClaimPair(a, c, 0.9, 0.9, 0.9)], scorer)
+    s_ab, s_ac = out
+    # the content of b equals a's text: the judgement sees entailment, and b denies it
+    assert s_ab.content_forward[0] == 1.0 and s_ab.relation == "denies" and s_ab.score == pytest.approx(1.0)
+    assert s_ab.contradiction is not None            # the raw sentence-level NLI is still there
+    assert s_ac.relation == "supports" and s_ac.score == 0.0
+    assert len(scorer.asked) == len(set(scorer.asked)) == 2   # only a<->b sentences; nothing twice
+    assert all(p != h for p, h in scorer.asked)

@@ -1,0 +1,141 @@
+"""Does the document x document score rank real disagreement?  A labelled check from FNC-1 train.
+
+For one FNC-1 headline (a claim), its ``agree`` bodies report the claim as true and its ``disagree``
+bodies debunk it.  A pair (agree body, disagree body) is a real disagreement (positive); a pair of
+two agree bodies is not (negative).  Each headline's bodies are run through the pipeline as one
+small corpus (claims, pairs, NLI, judgement), and every document aggregation is scored by ROC-AUC
+over all such pairs, beside plain TF-IDF dissimilarity (1 - cosine of the two bodies).
+
+Bodies are split in two halves by a seeded shuffle of their ids: ``tune`` chooses the aggregation
+and its weight, ``check`` reports it.  A headline joins a split only with that split's bodies, so the
+two are body-disjoint.  Needs ../shared/data/fnc1.
+
+    python benchmarks/bench_doc_conflict.py [--split check] [--headlines 30] [--json out/doc_conflict.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.claims import ClaimOptions, extract_all  # noqa: E402
+from stance.config import load_yaml  # noqa: E402
+from stance.corpus import Corpus, Document  # noqa: E402
+from stance.fnc import read_fnc_csvs  # noqa: E402
+from stance.matrices import _top_mean, doc_conflict  # noqa: E402
+from stance.pairs import PairOptions, candidate_pairs  # noqa: E402
+from stance.scores import score_pairs  # noqa: E402
+
+VARIANTS = {
+    "sentence_nli_topk (before)": lambda items, k: _top_mean([s.contradiction or 0.0 for s in items], k),
+    "conflict_topk": lambda items, k: doc_conflict(items, "topk", k),
+    "conflict_net_w0.5": lambda items, k: doc_conflict(items, "net", k, 0.5),
+    "conflict_net_w1.0": lambda items, k: doc_conflict(items, "net", k, 1.0),
+    "conflict_net_w1.5": lambda items, k: doc_conflict(items, "net", k, 1.5),
+}
+
+
+def groups(data, split: str, seed: int, max_headlines: int, per_class: tuple[int, int]):
+    ids = sorted(data.bodies)
+    random.Random(seed).shuffle(ids)
+    half = set(ids[: len(ids) // 2]) if split == "tune" else set(ids[len(ids) // 2:])
+    by_head: dict[str, dict[str, list[str]]] = {}
+    for s in data.stances:
+        if s.body_id in half and s.stance in ("agree", "disagree"):
+            by_head.setdefault(s.headline, {"agree": [], "disagree": []})[s.stance].append(s.body_id)
+    heads = sorted(h for h, g in by_head.items() if len(set(g["agree"])) >= 2 and len(set(g["disagree"])) >= 1)
+    random.Random(seed + 1).shuffle(heads)
+    out = []
+    for h in heads[:max_headlines]:
+        g = by_head[h]
+        out.append((h, sorted(set(g["agree"]))[:per_class[0]], sorted(set(g["disagree"]))[:per_class[1]]))
+    return out
+
+
+def auc(labels, scores) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return round(float(roc_auc_score(labels, scores)), 4)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "fnc1"))
+    ap.add_argument("--split", choices=("tune", "check"), default="check")
+    ap.add_argument("--headlines", type=int, default=30)
+    ap.add_argument("--agree", type=int, default=3, help="agree bodies per headline (at most)")
+    ap.add_argument("--disagree", type=int, default=2, help="disagree bodies per headline (at most)")
+    ap.add_argument("--model", default=str(ROOT / "models" / "stance-nli-minilm"))
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    data_dir = Path(a.data)
+    if not (data_dir / "train_bodies.csv").exists():
+        print(f"{data_dir}: FNC-1 not found; this check reads ../shared/data/fnc1", file=sys.stderr)
+        return 2
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from stance.scorer import load_scorer
+
+    data = read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
+    cfg = load_yaml(ROOT / "configs" / "default.yaml")
+    copts, popts = ClaimOptions.from_config(cfg["claims"]), PairOptions.from_config(cfg["pairs"])
+    k = int(cfg["matrices"]["doc_top_k"])
+    scorer = load_scorer(a.model)
+    scorer.progress = False
+    heads = groups(data, a.split, a.seed, a.headlines, (a.agree, a.disagree))
+    used = sorted({b for _, ag, dg in heads for b in ag + dg})
+    tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit([data.bodies[b] for b in used])
+    labels: list[int] = []
+    scores: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    scores["tfidf_dissimilarity (baseline)"] = []
+    t0 = time.perf_counter()
+    n_claims = n_pairs = 0
+    for hi, (head, agree, disagree) in enumerate(heads):
+        docs = tuple(Document(id=f"b{b}", text=data.bodies[b]) for b in agree + disagree)
+        claims = extract_all(Corpus(docs, f"fnc:{head[:30]}"), copts)
+        scored = score_pairs(candidate_pairs(claims, popts), scorer)
+        n_claims += len(claims)
+        n_pairs += len(scored)
+        by_docs: dict[tuple[str, str], list] = {}
+        for s in scored:
+            by_docs.setdefault(tuple(sorted((s.pair.a.doc_id, s.pair.b.doc_id))), []).append(s)
+        vec = {d.id: tfidf.transform([d.text]) for d in docs}
+        stance = {f"b{b}": "agree" for b in agree} | {f"b{b}": "disagree" for b in disagree}
+        ids = [d.id for d in docs]
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                kinds = {stance[ids[i]], stance[ids[j]]}
+                if kinds == {"disagree"}:
+                    continue
+                labels.append(int(kinds == {"agree", "disagree"}))
+                items = by_docs.get(tuple(sorted((ids[i], ids[j]))), [])
+                for name, fn in VARIANTS.items():
+                    scores[name].append(fn(items, k))
+                scores["tfidf_dissimilarity (baseline)"].append(1.0 - float((vec[ids[i]] @ vec[ids[j]].T).toarray()[0, 0]))
+        print(f"[{hi + 1}/{len(heads)}] {len(claims)} claims, {len(scored)} pairs, {time.perf_counter() - t0:.0f}s",
+              file=sys.stderr, flush=True)
+    result = {"split": a.split, "seed": a.seed, "headlines": len(heads), "bodies": len(used),
+              "doc_pairs": len(labels), "positives": int(sum(labels)), "claims": n_claims, "claim_pairs": n_pairs,
+              "doc_top_k": k, "seconds": round(time.perf_counter() - t0, 1),
+              "auc": {name: auc(labels, vals) for name, vals in scores.items()}}
+    print(f"\nFNC-1 agree-vs-disagree document check, split={a.split}: {len(heads)} headlines, "
+          f"{len(labels)} document pairs ({sum(labels)} disagreeing)")
+    for name, v in result["auc"].items():
+        print(f"  ROC-AUC {v:.3f}  {name}")
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

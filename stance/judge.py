@@ -1,0 +1,91 @@
+"""The source-aware pair judgement: who says what, and how that makes two claims conflict.
+
+Inputs per pair: the two claims' attitudes (asserts / denies / doubts) and NLI of their *contents*
+in both directions.  Let E = max(P(entail, a->b), P(entail, b->a)) ("the contents state the same
+proposition", either one implying the other) and C = mean(P(contradiction)) over both directions
+("the contents are incompatible").
+
+  attitudes            conflict score              relation if conflict >= threshold   support
+  asserts / asserts    C                           contradicts                         E
+  asserts / denies     E                           denies                              C
+  asserts / doubts     doubt_weight * E            disputes                            doubt_weight * C
+  denies  / denies     C                           contradicts                         E
+  doubts  / either     doubt_weight * C            contradicts                         E
+
+Denying P against asserting not-P is agreement, so opposite attitudes swap the roles of E and C.
+A doubt is a weaker commitment than a denial, so it scales by ``doubt_weight``.  Otherwise the
+pair ``supports`` when support clears its threshold, is ``neutral`` when the sentences are related
+(similarity >= ``related_floor``), and ``unrelated`` when not.  ``score`` is the conflict score:
+one number in [0, 1] that ranks contradicts, denies and disputes together.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RELATIONS = ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")
+CONFLICTS = ("contradicts", "denies", "disputes")
+_SUBJECT_PRONOUN = re.compile(r"^(he|she)\b", re.I)
+
+
+@dataclass(frozen=True)
+class JudgeOptions:
+    conflict_threshold: float = 0.5
+    support_threshold: float = 0.5
+    doubt_weight: float = 0.8
+    related_floor: float = 0.35
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> "JudgeOptions":
+        return cls(float(cfg.get("conflict_threshold", 0.5)), float(cfg.get("support_threshold", 0.5)),
+                   float(cfg.get("doubt_weight", 0.8)), float(cfg.get("related_floor", 0.35)))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    relation: str
+    score: float        # conflict in [0, 1]
+    support: float
+    same: float         # E: the contents state the same proposition
+    opposed: float      # C: the contents are incompatible
+    direction: str | None = None   # for denies / disputes: "a" when a holds the negative attitude
+
+
+def judge(attitude_a: str, attitude_b: str, ent_ab: float, ent_ba: float, con_ab: float, con_ba: float,
+          similarity: float, opts: JudgeOptions = JudgeOptions()) -> Judgement:
+    same = max(ent_ab, ent_ba)
+    opposed = (con_ab + con_ba) / 2
+    pair = {attitude_a, attitude_b}
+    direction = None
+    if pair == {"asserts"}:
+        conflict, support, kind = opposed, same, "contradicts"
+    elif pair == {"asserts", "denies"}:
+        conflict, support, kind = same, opposed, "denies"
+        direction = "a" if attitude_a == "denies" else "b"
+    elif pair == {"asserts", "doubts"}:
+        conflict, support, kind = opts.doubt_weight * same, opts.doubt_weight * opposed, "disputes"
+        direction = "a" if attitude_a == "doubts" else "b"
+    elif pair == {"denies"}:
+        conflict, support, kind = opposed, same, "contradicts"
+    else:  # a doubt against a doubt or a denial: they agree about P; opposite contents conflict weakly
+        conflict, support, kind = opts.doubt_weight * opposed, same, "contradicts"
+    if conflict >= opts.conflict_threshold and conflict >= support:
+        relation = kind
+    elif support >= opts.support_threshold:
+        relation = "supports"
+    elif similarity >= opts.related_floor:
+        relation = "neutral"
+    else:
+        relation = "unrelated"
+    return Judgement(relation, round(float(conflict), 5), round(float(support), 5), round(float(same), 5),
+                     round(float(opposed), 5), direction if relation in ("denies", "disputes") else None)
+
+
+def nli_content(claim) -> str:
+    """The text of a claim's content as NLI reads it: a leading "he"/"she" becomes the source's name
+    ("Trump denied that he was briefed" -> "Trump was briefed")."""
+    text = claim.content or claim.text
+    if claim.attributed and _SUBJECT_PRONOUN.match(text):
+        name = (claim.speaker_id or claim.speaker).split(",")[0]
+        text = _SUBJECT_PRONOUN.sub(name, text, count=1)
+    return text

@@ -1,0 +1,56 @@
+"""The attitude calculus on hand-made pairs: content NLI x attitudes -> relation and conflict score."""
+import pytest
+
+from stance.claims import Claim
+from stance.judge import CONFLICTS, JudgeOptions, judge, nli_content
+
+OPTS = JudgeOptions(conflict_threshold=0.5, support_threshold=0.5, doubt_weight=0.8, related_floor=0.35)
+
+
+# (attitude a, attitude b, E a->b, E b->a, C a->b, C b->a) -> relation
+@pytest.mark.parametrize("att_a, att_b, e_ab, e_ba, c_ab, c_ba, relation", [
+    ("asserts", "asserts", 0.05, 0.05, 0.90, 0.80, "contradicts"),   # incompatible assertions
+    ("asserts", "asserts", 0.90, 0.20, 0.02, 0.02, "supports"),      # one entails the other
+    ("asserts", "denies", 0.85, 0.30, 0.02, 0.02, "denies"),         # b denies what a asserts
+    ("denies", "asserts", 0.30, 0.85, 0.02, 0.02, "denies"),
+    ("asserts", "denies", 0.02, 0.02, 0.90, 0.90, "supports"),       # denying P agrees with asserting not-P
+    ("asserts", "doubts", 0.90, 0.40, 0.02, 0.02, "disputes"),       # doubt: 0.8 x 0.9 = 0.72
+    ("asserts", "doubts", 0.55, 0.40, 0.02, 0.02, "neutral"),        # 0.8 x 0.55 = 0.44 < 0.5
+    ("denies", "denies", 0.90, 0.90, 0.01, 0.01, "supports"),        # both deny the same thing
+    ("doubts", "denies", 0.90, 0.90, 0.01, 0.01, "supports"),
+    ("asserts", "asserts", 0.10, 0.10, 0.10, 0.10, "neutral"),
+])
+def test_relation_from_attitudes_and_contents(att_a, att_b, e_ab, e_ba, c_ab, c_ba, relation):
+    assert judge(att_a, att_b, e_ab, e_ba, c_ab, c_ba, similarity=0.6, opts=OPTS).relation == relation
+
+
+def test_conflict_score_ranks_the_three_conflict_relations_together():
+    contradicts = judge("asserts", "asserts", 0.0, 0.0, 0.7, 0.7, 0.6, OPTS)
+    denies = judge("denies", "asserts", 0.9, 0.2, 0.0, 0.0, 0.6, OPTS)
+    disputes = judge("asserts", "doubts", 0.9, 0.2, 0.0, 0.0, 0.6, OPTS)
+    assert (contradicts.relation, denies.relation, disputes.relation) == ("contradicts", "denies", "disputes")
+    assert denies.score == pytest.approx(0.9) and contradicts.score == pytest.approx(0.7)
+    assert disputes.score == pytest.approx(0.72)   # a doubt is weaker than the same denial
+    assert sorted([contradicts, denies, disputes], key=lambda j: -j.score)[0] is denies
+    assert all(0.0 <= j.score <= 1.0 for j in (contradicts, denies, disputes))
+
+
+def test_direction_names_the_side_that_denies_or_doubts():
+    assert judge("denies", "asserts", 0.9, 0.9, 0, 0, 0.6, OPTS).direction == "a"
+    assert judge("asserts", "doubts", 0.9, 0.9, 0, 0, 0.6, OPTS).direction == "b"
+    assert judge("asserts", "asserts", 0, 0, 0.9, 0.9, 0.6, OPTS).direction is None
+
+
+def test_unrelated_below_the_similarity_floor():
+    assert judge("asserts", "asserts", 0.1, 0.1, 0.1, 0.1, 0.2, OPTS).relation == "unrelated"
+    # a conflict is a conflict whatever the surface similarity
+    assert judge("asserts", "denies", 0.9, 0.1, 0.0, 0.0, 0.2, OPTS).relation == "denies"
+    assert set(CONFLICTS) == {"contradicts", "denies", "disputes"}
+
+
+def test_nli_content_resolves_a_leading_pronoun_to_the_source():
+    c = Claim("d#1", "d", "Trump denied that he was briefed.", 0, 33, "Trump", "denied", True, True,
+              content="he was briefed", attitude="denies", speaker_id="Trump")
+    assert nli_content(c) == "Trump was briefed"
+    author = Claim("d#2", "d", "He left.", 0, 8, "d (author)", None, False, False, content="He left")
+    assert nli_content(author) == "He left"

@@ -1,0 +1,63 @@
+"""PolNeAR reading and token-level scoring, on a hand-made brat file (the corpus itself is not committed)."""
+import pytest
+
+from stance import polnear as P
+from stance.errors import StanceError
+
+TEXT = "Trump said that the wall will be built. Officials denied it, according to aides."
+ANN = "\n".join([
+    "T1\tSource 0 5\tTrump",
+    "T2\tCue 6 10\tsaid",
+    "T3\tContent 11 38\tthat the wall will be built",
+    "T4\tAttribution 6 10\tsaid",
+    "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
+    "T5\tCue 40 49;59 71\tOfficials according to",
+    "T6\tContent 57 59\tit",
+    "T7\tAttribution 40 49\tx",
+    "E2\tAttribution-no-source:T7 Content:T6 Cue:T5",
+    "T8\tDiscuss 72 77\taides",
+    "E3\tDiscuss:T8",
+    "#1\tAnnotatorNotes T1\ta note",
+    "a span's text running over",
+    "two lines",
+])
+
+
+def test_parse_ann_keeps_attributions_with_discontinuous_spans():
+    rels = P.parse_ann(ANN)
+    assert len(rels) == 2
+    assert rels[0].source == ((0, 5),) and rels[0].cue == ((6, 10),) and rels[0].content == ((11, 38),)
+    assert rels[1].source == () and rels[1].cue == ((40, 49), (59, 71))
+
+
+def test_token_roles_and_scores():
+    rels = P.parse_ann(ANN)
+    gold = P.token_roles(TEXT, P.char_roles(TEXT, rels))
+    toks = [TEXT[a:b] for a, b in P.tokens(TEXT)]
+    assert gold[toks.index("Trump")] == "Source" and gold[toks.index("wall")] == "Content"
+    assert gold[toks.index("aides")] is None            # Discuss spans are not attributions
+    perfect = P.score_roles([(gold, gold)])
+    assert all(s.f1 == 1.0 for s in perfect.values())
+    nothing = P.score_roles([(gold, [None] * len(gold))])
+    assert all(s.recall == 0.0 and s.f1 == 0.0 for s in nothing.values())
+    half = list(gold)
+    half[toks.index("wall")] = None
+    s = P.score_roles([(gold, half)])["Content"]
+    assert s.precision == 1.0 and s.recall < 1.0
+
+
+def test_missing_corpus_says_where_it_is_read_from(tmp_path):
+    with pytest.raises(StanceError, match="PolNeAR not found"):
+        P.polnear_dir(tmp_path / "nope")
+
+
+def test_real_dev_split_when_present():
+    try:
+        arts = P.load_split("dev", limit=3)
+    except StanceError:
+        pytest.skip("../shared/data/attribution/polnear not present")
+    assert len(arts) == 3 and all(a.relations for a in arts)
+    for a in arts:
+        for r in a.relations:
+            for x, y in r.cue + r.content:
+                assert 0 <= x < y <= len(a.text)

@@ -1,0 +1,51 @@
+"""The attribution tagger: BIO decoding, and a tiny random token classifier loaded through load_tagger."""
+import pytest
+
+from stance.errors import StanceError
+from stance.tagger import BIO, bio_to_spans, load_tagger
+
+
+def test_bio_to_spans_merges_pieces_and_splits_at_b_tags():
+    text = "Mujahid denied the deal"
+    offs = [(0, 7), (8, 14), (15, 18), (19, 23)]
+    spans = bio_to_spans(["B-Source", "B-Cue", "B-Content", "I-Content"], offs, text)
+    assert [(s.role, text[s.start:s.end]) for s in spans] == [("Source", "Mujahid"), ("Cue", "denied"),
+                                                              ("Content", "the deal")]
+    # a word piece glued to the previous one continues its span even when tagged B-
+    spans = bio_to_spans(["B-Source", "B-Source"], [(0, 4), (4, 7)], "Mujahid")
+    assert [(s.start, s.end) for s in spans] == [(0, 7)]
+    # an I- tag after O opens a span
+    assert bio_to_spans(["O", "I-Cue"], [(0, 3), (4, 8)], "abc said")[0].role == "Cue"
+
+
+def _tiny_tagger(folder, labels=BIO):
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
+
+    from conftest import minilm_folder
+
+    torch.manual_seed(0)
+    folder.mkdir(parents=True)
+    tok = AutoTokenizer.from_pretrained(str(minilm_folder()))
+    tok.save_pretrained(folder)
+    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                     intermediate_size=64, num_labels=len(labels), id2label=dict(enumerate(labels)),
+                     label2id={v: i for i, v in enumerate(labels)})
+    BertForTokenClassification(cfg).save_pretrained(folder)
+    return folder
+
+
+def test_tiny_tagger_spans_are_offsets_into_long_text(tmp_path):
+    tagger = load_tagger(_tiny_tagger(tmp_path / "t"), window=32, stride=16)
+    text = " ".join(f"Official {i} said that the payment {i} happened." for i in range(30))
+    spans = tagger.tag(text)
+    assert spans and all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert all(s.role in ("Source", "Cue", "Content") for s in spans)
+    assert tagger.tag("   ") == []
+
+
+def test_missing_or_wrong_tagger_is_one_clear_error(tmp_path):
+    with pytest.raises(StanceError, match="train-tagger"):
+        load_tagger(tmp_path / "none")
+    with pytest.raises(StanceError, match="BIO"):
+        load_tagger(_tiny_tagger(tmp_path / "w", labels=("O", "X", "Y")))
