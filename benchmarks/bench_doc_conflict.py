@@ -39,8 +39,37 @@ VARIANTS = {
     "conflict_topk": lambda items, k: doc_conflict(items, "topk", k),
     "conflict_net_w0.5": lambda items, k: doc_conflict(items, "net", k, 0.5),
     "conflict_net_w1.0": lambda items, k: doc_conflict(items, "net", k, 1.0),
-    "conflict_net_w1.5": lambda items, k: doc_conflict(items, "net", k, 1.5),
+    "conflict_share": lambda items, k: doc_conflict(items, "share", k),
+    "conflict_unmatched": lambda items, k: doc_conflict(items, "unmatched", k),
+    "disagreement_w0.5": lambda items, k: doc_conflict(items, "disagreement", k, conflict_weight=0.5),
+    "disagreement_w0.25 (shipped)": lambda items, k: doc_conflict(items, "disagreement", k, conflict_weight=0.25),
 }
+
+
+class CachedScorer:
+    """The bench's NLI memo on disk (keyed by model hash and text pair), so reruns cost no NLI."""
+
+    def __init__(self, scorer, path: Path):
+        import pickle
+
+        self.scorer, self.path, self.labels = scorer, path, scorer.labels
+        self.info = scorer.info
+        key = getattr(scorer.info, "weights_sha256", "model")
+        self.memo = pickle.loads(path.read_bytes()) if path.exists() else {}
+        self.memo = self.memo if self.memo.get("__model__") == key else {"__model__": key}
+
+    def predict(self, pairs, batch_size=None):
+        todo = [p for p in dict.fromkeys(pairs) if p not in self.memo]
+        if todo:
+            for p, row in zip(todo, self.scorer.predict(todo, batch_size)):
+                self.memo[p] = row
+        return np.array([self.memo[p] for p in pairs]).reshape(len(pairs), len(self.labels))
+
+    def save(self):
+        import pickle
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_bytes(pickle.dumps(self.memo))
 
 
 def groups(data, split: str, seed: int, max_headlines: int, per_class: tuple[int, int]):
@@ -89,8 +118,13 @@ def main() -> int:
     cfg = load_yaml(ROOT / "configs" / "default.yaml")
     copts, popts = ClaimOptions.from_config(cfg["claims"]), PairOptions.from_config(cfg["pairs"])
     k = int(cfg["matrices"]["doc_top_k"])
-    scorer = load_scorer(a.model)
-    scorer.progress = False
+    base = load_scorer(a.model)
+    base.progress = False
+    scorer = CachedScorer(base, ROOT / ".cache" / "bench_doc_conflict" / "nli.pkl")
+    from stance.pipeline import load_claim_tagger
+
+    tagger = load_claim_tagger(cfg)
+    features = []
     heads = groups(data, a.split, a.seed, a.headlines, (a.agree, a.disagree))
     used = sorted({b for _, ag, dg in heads for b in ag + dg})
     tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit([data.bodies[b] for b in used])
@@ -101,8 +135,10 @@ def main() -> int:
     n_claims = n_pairs = 0
     for hi, (head, agree, disagree) in enumerate(heads):
         docs = tuple(Document(id=f"b{b}", text=data.bodies[b]) for b in agree + disagree)
-        claims = extract_all(Corpus(docs, f"fnc:{head[:30]}"), copts)
+        claims = extract_all(Corpus(docs, f"fnc:{head[:30]}"), copts, tagger)
         scored = score_pairs(candidate_pairs(claims, popts), scorer)
+        scorer.save()
+        attitudes = {d.id: [c.attitude for c in claims if c.doc_id == d.id] for d in docs}
         n_claims += len(claims)
         n_pairs += len(scored)
         by_docs: dict[tuple[str, str], list] = {}
@@ -120,6 +156,10 @@ def main() -> int:
                 items = by_docs.get(tuple(sorted((ids[i], ids[j]))), [])
                 for name, fn in VARIANTS.items():
                     scores[name].append(fn(items, k))
+                features.append({"label": labels[-1], "head": hi, "pairs": [
+                    [s.score, s.judgement.support, s.relation, s.contradiction or 0.0, s.support, s.pair.a.id, s.pair.b.id, s.pair.similarity]
+                    for s in items],
+                    "attitudes": [attitudes[ids[i]], attitudes[ids[j]]]})
                 scores["tfidf_dissimilarity (baseline)"].append(1.0 - float((vec[ids[i]] @ vec[ids[j]].T).toarray()[0, 0]))
         print(f"[{hi + 1}/{len(heads)}] {len(claims)} claims, {len(scored)} pairs, {time.perf_counter() - t0:.0f}s",
               file=sys.stderr, flush=True)
@@ -134,6 +174,7 @@ def main() -> int:
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(result, indent=2) + "\n")
+        Path(a.json).with_suffix(".features.json").write_text(json.dumps(features) + "\n")
     return 0
 
 

@@ -3,8 +3,8 @@
 Pipeline stages, one module each: corpus -> claims -> pairs -> scores -> matrices -> report.
 """
 from .errors import StanceError
-from .pipeline import RunResult, analyze, load_config, run
+from .pipeline import RunResult, analyze, extract, load_config, run
 from .scorer import HFNLIScorer, Scorer, load_scorer
 
 __version__ = "0.1.0"
-__all__ = ["run", "analyze", "load_config", "RunResult", "Scorer", "HFNLIScorer", "load_scorer", "StanceError"]
+__all__ = ["run", "analyze", "extract", "load_config", "RunResult", "Scorer", "HFNLIScorer", "load_scorer", "StanceError"]

@@ -53,7 +53,10 @@ _INVERTED = re.compile(
 _TRAILING = re.compile(
     rf"[,”\"]\s*(?P<speaker>[^,“”\"]{{2,120}}?)\s+{_ADV}(?P<verb>{_NEG}(?:{_V}))(?:\s+[^,.“”\"]{{1,40}})?"
     rf"\s*(?:,\s*according to [^.]+)?\.?[”\"]?$")
-_VERB_ANY = re.compile(rf"\b(?P<verb>{_NEGV}|{_NEG}(?:{_V}))\b|\b(?P<verb2>{_VT})\s+that\b")
+# multi-word doubt cues: "raised doubts about whether P", "cast doubt on P", "questioned whether P"
+_DOUBTV = (r"(?:raised|raises|raising|cast|casts|casting|expressed|expresses|voiced|voices)\s+(?:\w+\s+)?"
+           r"doubts?\s+(?:about|on|over)(?:\s+(?:whether|if))?|questioned\s+whether|questions\s+whether")
+_VERB_ANY = re.compile(rf"\b(?P<verb>{_DOUBTV}|{_NEGV}|{_NEG}(?:{_V}))\b|\b(?P<verb2>{_VT})\s+that\b")
 _ACCORDING = re.compile(r"\b(?P<cue>according to) (?:reporting by |a report by |reports by |reporting from )?"
                         r"(?P<speaker>(?:the )?[A-Za-z][^,.“”\"]{1,80}?)(?=,|\s+on\b|\s+in\b|\.|$)", re.I)
 _PASSIVE_HEDGE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:said|reported|believed|alleged|claimed)\s+to\b", re.I)

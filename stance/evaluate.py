@@ -190,7 +190,7 @@ def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_optio
                           batch_size: int | None = None, notes: list[str] | None = None) -> EvalResult:
     """Score labelled pairs with the product's judgement: both texts become attributed claims, their
     contents are compared by NLI in both directions, and the relation maps to an NLI label."""
-    from .judge import JudgeOptions, judge, nli_content
+    from .judge import JudgeOptions, judge, near_duplicate, nli_content
     from .scores import predict_unique
 
     opts = judge_options or JudgeOptions()
@@ -206,6 +206,8 @@ def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_optio
     pred, shown = [], np.zeros((n, 3))
     for i, (a, b) in enumerate(claims):
         f, r = probs[i], probs[n + i]
+        if near_duplicate(*cont[i]):
+            f = r = np.eye(len(labels))[e]
         j = judge(a.attitude, b.attitude, f[e], r[e], f[c], r[c], 1.0, opts)
         pred.append(relation_label(j, a, b, float(f[e]), opts.support_threshold))
         shown[i] = [j.support, max(0.0, 1 - j.support - j.score), j.score]

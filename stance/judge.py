@@ -13,6 +13,8 @@ proposition", either one implying the other) and C = mean(P(contradiction)) over
   doubts  / either     doubt_weight * C            contradicts                         E
 
 Denying P against asserting not-P is agreement, so opposite attitudes swap the roles of E and C.
+Near-duplicate contents (the same words up to quotes, dashes or a dateline, and no negation or number
+on one side only) state the same proposition: E = 1, C = 0, whatever the model says.
 A doubt is a weaker commitment than a denial, so it scales by ``doubt_weight``.  Otherwise the
 pair ``supports`` when support clears its threshold, is ``neutral`` when the sentences are related
 (similarity >= ``related_floor``), and ``unrelated`` when not.  ``score`` is the conflict score:
@@ -21,7 +23,9 @@ one number in [0, 1] that ranks contradicts, denies and disputes together.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 RELATIONS = ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")
 CONFLICTS = ("contradicts", "denies", "disputes")
@@ -79,6 +83,32 @@ def judge(attitude_a: str, attitude_b: str, ent_ab: float, ent_ba: float, con_ab
         relation = "unrelated"
     return Judgement(relation, round(float(conflict), 5), round(float(support), 5), round(float(same), 5),
                      round(float(opposed), 5), direction if relation in ("denies", "disputes") else None)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+# words whose presence on one side only can flip a proposition: never near-duplicates then
+_POLARITY = re.compile(r"^(?:not|no|never|nor|none|nobody|nothing|without|false|fake|hoax|deny|denied|denies|"
+                       r"t|isn|wasn|aren|weren|didn|doesn|don|won|can|cannot|couldn|shouldn|hasn|haven|hadn|\d+)$")
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    return _WORD.findall(text)
+
+
+def near_duplicate(a: str, b: str, ratio: float = 0.85) -> bool:
+    """Two texts that say the same thing in the same words (quotes, dashes, a dateline or a word of
+    difference): they entail each other whatever a model says.  A negation or a number on one side
+    only is never a near-duplicate."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    diff = set(wa) ^ set(wb)
+    if any(_POLARITY.match(w) for w in diff):
+        return False
+    return SequenceMatcher(None, wa, wb, autojunk=False).ratio() >= ratio
 
 
 def nli_content(claim) -> str:

@@ -3,13 +3,16 @@
 Claim pair (see ``stance.judge``): the conflict ``score`` of the source-aware judgement
 (contradicts, denies and disputes ranked together) and its support.
 
-Document pair, ``doc_aggregation``:
-  ``net`` (default): mean of the ``doc_top_k`` highest conflict scores minus
-      ``doc_support_weight`` x mean of the ``doc_top_k`` highest support scores, floored at 0.
-      Articles that agree share near-duplicate claims; their few spurious conflicts are outweighed
-      by their many strong supports, while an article that debunks another has conflicts and few
-      supports.  Chosen on an FNC-1 tuning split (``benchmarks/bench_doc_conflict.py``).
-  ``topk``: mean of the top-k conflict scores (SummaC-style, between "max" and "mean").
+Document pair, ``doc_aggregation`` (k = ``doc_top_k``):
+  ``disagreement`` (default): w x U + (1 - w) x R x (1 - S), with U the top-k mean of the *unmatched*
+      conflicts (a conflict discounted when either claim is also supported by the other document, see
+      ``unmatched_conflicts``), S the top-k mean support, R the top-k mean similarity of the pairs and
+      w = ``doc_conflict_weight``.  Two articles on one event disagree when they carry conflicts that
+      neither also supports and do not support each other's claims; articles that agree share many
+      near-duplicate, supported claims.  Chosen, with w, on the tune half of an FNC-1 agree-vs-disagree
+      check (``benchmarks/bench_doc_conflict.py``); the check half reports it.
+  ``unmatched``: U alone.  ``topk``: mean of the top-k conflict scores.  ``net``: top-k conflict minus
+      ``doc_support_weight`` x top-k support.  ``share``: conflict mass / (conflict + support mass).
 Counts are claim pairs whose relation is a conflict, or ``supports``.
 
 Speaker pair: over all claim pairs between two speakers' claims (across documents), the mean of
@@ -78,13 +81,50 @@ def is_conflict(s: ScoredPair) -> bool:
     return s.relation in CONFLICTS
 
 
-def doc_conflict(items: list[ScoredPair], rule: str = "net", k: int = 3, support_weight: float = 1.0) -> float:
+DOC_AGGREGATIONS = ("disagreement", "unmatched", "topk", "net", "share")
+
+
+def doc_conflict(items: list[ScoredPair], rule: str = "disagreement", k: int = 3, support_weight: float = 1.0,
+                 conflict_weight: float = 0.25) -> float:
+    """One document pair's conflict from its claim pairs (see the module docstring)."""
+    if rule == "disagreement":
+        if not items:
+            return 0.0
+        related = _top_mean([s.pair.similarity for s in items], k)
+        support = _top_mean([_support(s) for s in items], k)
+        return conflict_weight * _top_mean(unmatched_conflicts(items), k) + \
+            (1 - conflict_weight) * related * (1 - support)
     conflict = _top_mean([s.score for s in items], k)
     if rule == "topk":
         return conflict
     if rule == "net":
         return max(0.0, conflict - support_weight * _top_mean([_support(s) for s in items], k))
+    if rule == "share":  # the conflicting share of all the evidence, weighted by strength
+        c = sum(s.score for s in items)
+        return c / (c + sum(_support(s) for s in items) + 1e-9) if items else 0.0
+    if rule == "unmatched":
+        return _top_mean(unmatched_conflicts(items), k)
     raise ValueError(f"unknown document aggregation {rule!r}")
+
+
+def unmatched_conflicts(items: list[ScoredPair]) -> list[float]:
+    """Each claim pair's conflict, discounted when either claim is also supported by the other document.
+
+    A document that *reports* a dispute holds both sides ("officials said P"; "the spokesman denied P"),
+    so two articles that agree still pair one's denial with the other's assertion.  That conflict is
+    not a disagreement between the documents if the other document also carries the same claim: the
+    pair (a, b) counts score x (1 - best support of a among B's claims) x (1 - best support of b among A's).
+    """
+    top2: dict[str, list[tuple[float, int]]] = {}   # claim -> its two best supports (value, pair index)
+    for i, s in enumerate(items):
+        for c in (s.pair.a.id, s.pair.b.id):
+            top2[c] = sorted(top2.get(c, []) + [(_support(s), i)], reverse=True)[:2]
+
+    def best_other(claim: str, i: int) -> float:  # a pair's own support is not "also supported"
+        return next((v for v, j in top2[claim] if j != i), 0.0)
+
+    return [s.score * (1 - best_other(s.pair.a.id, i)) * (1 - best_other(s.pair.b.id, i))
+            for i, s in enumerate(items)]
 
 
 def _top_mean(values: list[float], k: int) -> float:
@@ -96,7 +136,8 @@ def _top_mean(values: list[float], k: int) -> float:
 
 def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
                contradiction_threshold: float = 0.5, support_threshold: float = 0.5,
-               evidence_per_pair: int = 3, aggregation: str = "net", support_weight: float = 1.0) -> DocMatrix:
+               evidence_per_pair: int = 3, aggregation: str = "disagreement", support_weight: float = 1.0,
+               conflict_weight: float = 0.25) -> DocMatrix:
     ids = tuple(doc_ids)
     index = {d: i for i, d in enumerate(ids)}
     n = len(ids)
@@ -114,7 +155,7 @@ def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
             svals = [_support(s) for s in items]
             dp = DocPair(
                 doc_a=key[0], doc_b=key[1], n_pairs=len(items),
-                contradiction=round(doc_conflict(items, aggregation, top_k, support_weight), 4),
+                contradiction=round(doc_conflict(items, aggregation, top_k, support_weight, conflict_weight), 4),
                 support=round(_top_mean(svals, top_k), 4),
                 n_contradictions=sum(is_conflict(s) for s in items),
                 n_supports=sum(s.relation == "supports" for s in items),
@@ -133,7 +174,7 @@ def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
     for key, items in groups.items():
         if key[0] == key[1]:
             i = index[key[0]]
-            con[i, i] = doc_conflict(items, aggregation, top_k, support_weight)
+            con[i, i] = doc_conflict(items, aggregation, top_k, support_weight, conflict_weight)
             sup[i, i] = _top_mean([_support(s) for s in items], top_k)
             ncon[i, i] = sum(is_conflict(s) for s in items)
             nsup[i, i] = sum(s.relation == "supports" for s in items)

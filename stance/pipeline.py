@@ -85,8 +85,8 @@ def load_claim_tagger(cfg: dict):
     return load_tagger(resolve_path(str(ref)))
 
 
-def claims(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
-           skip_bad_files: bool | None = None) -> tuple[Corpus, list[Claim]]:
+def extract(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
+            skip_bad_files: bool | None = None) -> tuple[Corpus, list[Claim]]:
     """Stages 1-2 only: the corpus and its attributed claims (source, cue, content, attitude)."""
     cfg, _ = load_config(config)
     if isinstance(corpus, Corpus):
@@ -116,7 +116,7 @@ def extract_claims_to(corpus, out: str | Path, *, config=None, overwrite: bool =
         raise StanceError(f"{out}: output path exists and is a file; pass another --out")
     if target.exists() and not overwrite:
         raise StanceError(f"{target}: exists; pass --overwrite or another --out")
-    _, found = claims(corpus, config=config, skip_bad_files=skip_bad_files)
+    _, found = extract(corpus, config=config, skip_bad_files=skip_bad_files)
     atomic_write_text(target, "".join(json.dumps(claim_record(c), ensure_ascii=False) + "\n" for c in found))
     return target, found
 
@@ -134,6 +134,13 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         cfg["corpus"]["skip_bad_files"] = skip_bad_files
     if quiet is not None:
         cfg["report"]["quiet"] = quiet
+    from .matrices import DOC_AGGREGATIONS
+
+    agg = str(cfg["matrices"].get("doc_aggregation", "disagreement"))
+    if agg not in DOC_AGGREGATIONS:  # checked before any expensive stage
+        raise StanceError(f"{cfg_path}: matrices.doc_aggregation '{agg}' is not a rule; "
+                          f"use one of {', '.join(DOC_AGGREGATIONS)}")
+    TargetOptions.from_config(cfg["targets"])
     seed = int(cfg.get("seed", 13))
     random.seed(seed)
     np.random.seed(seed)
@@ -188,7 +195,8 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     cm = claim_matrix(claims, scored)
     dm = doc_matrix(doc_ids, scored, int(mcfg["doc_top_k"]), float(mcfg["contradiction_threshold"]),
                     float(mcfg["support_threshold"]), int(cfg["report"].get("per_doc_pair", 3)),
-                    str(mcfg.get("doc_aggregation", "net")), float(mcfg.get("doc_support_weight", 1.0)))
+                    str(mcfg.get("doc_aggregation", "disagreement")), float(mcfg.get("doc_support_weight", 1.0)),
+                    float(mcfg.get("doc_conflict_weight", 0.25)))
     sm = speaker_matrix(scored, int(mcfg["doc_top_k"]), int(cfg["report"].get("per_doc_pair", 3)),
                         int(mcfg.get("max_speakers", 40)))
     tstances = target_stances(doc_ids, claims, list(cfg["targets"].get("texts") or []), scorer,

@@ -12,14 +12,25 @@ TARGETS = ["Russia paid bounties to Taliban-linked militants to kill US troops",
 
 
 @pytest.fixture(scope="module")
-def e2e_out(tmp_path_factory):
+def e2e_run(tmp_path_factory):
+    """`stance run` as `make demo` runs it (not quiet): the output folder and what it printed."""
+    import contextlib
+    import io
+
     model = bundled_model_or_skip()
     out = tmp_path_factory.mktemp("e2e") / "report"
-    argv = ["run", str(EXAMPLE), "--out", str(out), "--model", str(model), "--quiet"]
+    argv = ["run", str(EXAMPLE), "--out", str(out), "--model", str(model)]
     for t in TARGETS:
         argv += ["--target", t]
-    assert main(argv) == 0
-    return out
+    printed, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+        assert main(argv) == 0
+    return out, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def e2e_out(e2e_run):
+    return e2e_run[0]
 
 
 def jsonl(path):
@@ -89,10 +100,8 @@ def test_design_card_conflicts_rank_in_the_top_10(e2e_out):
         assert r["score"] >= 0.5 and r["flagged"]
 
 
-def test_demo_output_prints_the_design_card_conflicts(tmp_path, capsys):
-    model = bundled_model_or_skip()
-    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "r"), "--model", str(model)]) == 0
-    printed = capsys.readouterr().out
+def test_demo_output_prints_the_design_card_conflicts(e2e_run):
+    printed = e2e_run[1]
     head = printed[printed.index("Who contradicts whom"):]
     assert "Zabihullah Mujahid denies what" in head
     assert "should be treated with caution" in head
@@ -106,3 +115,26 @@ def test_speaker_matrix_and_report_lead_with_conflicts(e2e_out):
     header = (e2e_out / "matrix_speakers.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[0] == "speaker" and "Zabihullah Mujahid" in header
     assert sum("Peskov" in h for h in header) <= 1
+
+
+def test_target_stances_come_from_the_fnc_head(e2e_out, tmp_path):
+    """One stance model: `stance run --target` gives the labels `stance fnc` gives on the same texts."""
+    import csv
+
+    from stance.corpus import load_corpus
+    from stance.fnc import run_fnc
+
+    docs = load_corpus(EXAMPLE).documents
+    bodies, stances = tmp_path / "bodies.csv", tmp_path / "stances.csv"
+    with open(bodies, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Body ID", "articleBody"])
+        w.writerows([d.id, d.text] for d in docs)
+    with open(stances, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Headline", "Body ID"])
+        w.writerows([t, d.id] for t in TARGETS for d in docs)
+    fnc = run_fnc(bodies, stances, model=str(bundled_model_or_skip()), predictions_out=tmp_path / "p.csv", quiet=True)
+    expected = {(d.id, t): lab for (t, d), lab in zip([(t, d) for t in TARGETS for d in docs], fnc.predictions)}
+    got = {(r["doc"], r["target"]): r["stance"] for r in jsonl(e2e_out / "target_stances.jsonl")}
+    assert got == expected

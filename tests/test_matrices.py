@@ -30,16 +30,28 @@ def test_doc_matrix_top_k_and_counts_by_relation():
     assert dm.pairs[0].top_contradictions[0].score == 0.9
 
 
-def test_net_aggregation_ranks_a_debunking_pair_over_an_agreeing_pair():
+def test_document_aggregations_rank_a_debunking_pair_over_an_agreeing_pair():
     """Agreeing articles share many near-duplicates (strong supports) and a stray conflict; a
-    debunking article has conflicts and little support.  "net" ranks the debunk higher; the plain
-    top-k conflict mean does not."""
-    agreeing = [sp("a#1", "b#1", 0.75, 0.95), sp("a#2", "b#2", 0.7, 0.9), sp("a#3", "b#3", 0.1, 0.9)]
+    debunking article has conflicts and little support.  The plain top-k conflict mean ranks the
+    agreeing pair higher; "net", "unmatched" and "disagreement" rank the debunk higher."""
+    agreeing = [sp("a#1", "b#1", 0.75, 0.95), sp("a#2", "b#2", 0.7, 0.9), sp("a#3", "b#3", 0.1, 0.9),
+                sp("a#1", "b#4", 0.1, 0.9), sp("a#2", "b#5", 0.1, 0.85)]   # a#1, a#2 also supported in b
     debunking = [sp("a#1", "c#1", 0.7, 0.1), sp("a#2", "c#2", 0.6, 0.05), sp("a#3", "c#3", 0.1, 0.2)]
     assert doc_conflict(agreeing, "topk", 2) > doc_conflict(debunking, "topk", 2)
     assert doc_conflict(debunking, "net", 2) > doc_conflict(agreeing, "net", 2) == 0.0
+    for rule in ("unmatched", "disagreement"):
+        assert doc_conflict(debunking, rule, 2) > doc_conflict(agreeing, rule, 2), rule
+    assert doc_conflict([], "disagreement", 2) == 0.0     # no claim pairs: no evidence of disagreement
     with pytest.raises(ValueError):
         doc_conflict(agreeing, "maximum", 2)
+
+
+def test_unmatched_conflict_is_discounted_by_the_claims_other_support():
+    from stance.matrices import unmatched_conflicts
+
+    items = [sp("a#1", "b#1", 0.8, 0.0), sp("a#1", "b#2", 0.0, 0.9)]   # b also carries a#1's claim
+    assert unmatched_conflicts(items)[0] == pytest.approx(0.8 * (1 - 0.9))
+    assert unmatched_conflicts(items[:1])[0] == pytest.approx(0.8)   # a pair's own support does not count
 
 
 def test_claim_matrix_is_symmetric_with_nan_for_unscored():

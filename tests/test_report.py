@@ -12,7 +12,7 @@ from conftest import EXAMPLE
 @pytest.fixture(scope="module")
 def tiny_run(tiny_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("rep") / "out"
-    return run(EXAMPLE, out=out, model=str(tiny_model), quiet=True,
+    return run(EXAMPLE, out=out, model=str(tiny_model), quiet=True, config={"targets": {"stance_model": "rules"}},
                targets=["Russia paid bounties to Taliban-linked militants to kill US troops"])
 
 

@@ -24,7 +24,22 @@ def test_target_stances_per_document():
               Claim("b#1", "b", "The Taliban denied that Russia paid bounties to kill US troops.", 0, 1, "s", None, True, True),
               Claim("c#1", "c", "The weather in Paris was sunny and warm on Tuesday.", 0, 1, "s", None, False, False)]
     out = target_stances(["a", "b", "c"], claims, ["Russia paid bounties to the Taliban to kill US troops"],
-                         ByWordScorer(), TargetOptions(relatedness_floor=0.4))
+                         ByWordScorer(), TargetOptions(relatedness_floor=0.4, stance_model="rules"))
     got = {t.doc_id: t.stance for t in out}
     assert got == {"a": "agree", "b": "disagree", "c": "unrelated"}
     assert next(t for t in out if t.doc_id == "b").evidence_claim == "b#1"
+
+
+def test_stance_model_fnc_needs_a_head_beside_the_model(tiny_model, tmp_path):
+    import pytest
+
+    from stance.errors import StanceError
+    from stance.pipeline import run
+
+    from conftest import EXAMPLE
+
+    with pytest.raises(StanceError, match="no FNC-1 stance head beside the model.*stance_model: rules"):
+        run(EXAMPLE, out=tmp_path / "o", model=str(tiny_model), quiet=True, targets=["Russia paid bounties"])
+    assert not (tmp_path / "o").exists()
+    with pytest.raises(StanceError, match="targets.stance_model"):
+        TargetOptions.from_config({"stance_model": "vibes"})
