@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= out/bounties
 
-.PHONY: setup demo test bench train eval clean
+.PHONY: setup demo test test-fast bench train train-tagger eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: setup
 train: setup
 	$(VENV)/bin/stance train --config configs/train_nli.yaml --out models/stance-nli-minilm --resume
 
+# the attribution tagger on PolNeAR train (needs ../shared/data); checkpoints in .cache/tagger, resumable
+train-tagger: setup
+	$(VENV)/bin/stance train-tagger --out models/stance-attribution-minilm --epochs 4 --resume
+
 clean:
 	rm -rf out .pytest_cache
 
@@ -42,8 +46,13 @@ EVAL_OUT ?= out/eval
 eval: setup
 	mkdir -p $(EVAL_OUT)
 	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --json $(EVAL_OUT)/fixture_pairs.json --show-errors 0
+	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --nli-only --json $(EVAL_OUT)/fixture_pairs_nli_only.json --show-errors 0
 	$(VENV)/bin/stance eval --stances tests/fixtures/doc_stances.jsonl --corpus examples/bounties --json $(EVAL_OUT)/fixture_stances.json
 	$(VENV)/bin/stance eval --nli-dataset sick $(DATA)/nli/sick/SICK_train_trial.txt --json $(EVAL_OUT)/sick_trial.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout configs/train_nli.yaml --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout configs/train_nli.yaml --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset rte $(DATA)/nli/rte/dev.tsv --json $(EVAL_OUT)/rte_dev.json --show-errors 0
+	$(VENV)/bin/stance eval --polnear --extractor hybrid --json $(EVAL_OUT)/polnear_dev_hybrid.json
+	$(VENV)/bin/stance eval --polnear --extractor tagger --json $(EVAL_OUT)/polnear_dev_tagger.json
+	$(VENV)/bin/stance eval --polnear --extractor rules --json $(EVAL_OUT)/polnear_dev_rules.json
+	$(PY) benchmarks/bench_doc_conflict.py --split check --json $(EVAL_OUT)/doc_conflict_check.json

@@ -61,32 +61,65 @@ def author_of(doc: Document) -> str:
     return f"{doc.source or doc.id} (author)"
 
 
+_SOURCE_LEAD = re.compile(r"^(?:(?:according|thanks)\s+to|to|of|by|from|for|with|in)\s+(?:(?:reporting|a report|reports)\s+"
+                          r"(?:by|from)\s+)?", re.I)
+_EXPLETIVE = re.compile(r"^(?:it|this|that|there|what|which)$", re.I)
+
+
+def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A source the tagger cut short ("officials" in "U.S. intelligence officials", "and Afghan officials"
+    in "US and Afghan officials") takes back up to four words before it, while the whole still reads as
+    a speaker (``attribution._plausible``) and no comma, colon or quote intervenes."""
+    from .attribution import _plausible
+
+    a, b = span
+    head = re.split(r"[,;:“”\"(]", text[:a])[-1]
+    words = list(re.finditer(r"\S+", head))
+    for n in range(min(4, len(words)), 0, -1):
+        start = words[-n].start() + (a - len(head))
+        if _plausible(text[start:b]):
+            return start, b
+    return span
+
+
 def _tagged(text: str, start: int, spans, author: str, previous, previous_text: str):
     """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
     found no cue there (the rules then decide).  Spans come back relative to the sentence."""
-    from .attribution import Attribution, _PRONOUN, _frame, _trim, attribute
+    from .attribution import _PRONOUN, Attribution, _frame, _trim, attribute
     from .cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
 
     end = start + len(text)
     inside = [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in spans
               if sp.end > start and sp.start < end]
     cues = [x for x in inside if x[0] == "Cue"]
-    if not cues:
-        return None
     contents = [(a, b) for r, a, b in inside if r == "Content" and b - a > 1]
-    if not contents:
+    if not cues or not contents:
         return None
-    cue = min(cues, key=lambda x: min(abs(x[1] - c[1]) + abs(x[2] - c[0]) for c in contents))
+    # one attribution per claim: the longest content, the cue nearest to it, the source nearest to
+    # that cue; other content segments join only when no other cue stands between them and it
+    primary = max(contents, key=lambda c: c[1] - c[0])
+    gap = lambda x, c: max(0, c[0] - x[2], x[1] - c[1])  # noqa: E731  distance between a span and a content
+    cue = min(cues, key=lambda x: gap(x, primary))
+    others = [x for x in cues if x is not cue]
+    segs = sorted(c for c in contents if c == primary or not any(
+        min(c[1], primary[1]) <= x[1] < max(c[0], primary[0]) for x in others))
     sources = [x for x in inside if x[0] == "Source"]
     rules = attribute(text, author, previous, previous_text)
-    content = _trim(text, min(a for a, _ in contents), max(b for _, b in contents))
+    content = _trim(text, segs[0][0], segs[-1][1])
     if content[1] - content[0] < 2:
         return None
     content, _, extra = _frame(text, content, None)
     cue_text = text[cue[1]:cue[2]] + (f" … {extra}" if extra else "")
+    sspan = None
     if sources:
         src = min(sources, key=lambda x: abs(x[1] - cue[1]))
-        sspan = _trim(text, src[1], src[2])
+        sspan = _extend_source(text, _trim(text, src[1], src[2]))
+        lead = _SOURCE_LEAD.match(text[sspan[0]:sspan[1]])
+        if lead and lead.end() < sspan[1] - sspan[0]:  # "According to reporting by NBC News" -> "NBC News"
+            sspan = (sspan[0] + lead.end(), sspan[1])
+        if content[0] < sspan[0] < content[1]:  # the words the source took back leave the content
+            content = _trim(text, content[0], sspan[0])
+    if sspan and not _EXPLETIVE.match(text[sspan[0]:sspan[1]]):
         speaker = text[sspan[0]:sspan[1]]
         if _PRONOUN.match(speaker.strip()):
             speaker = previous.speaker if previous and previous.attributed else (rules.speaker if rules.attributed else None)
@@ -96,6 +129,8 @@ def _tagged(text: str, start: int, spans, author: str, previous, previous_text: 
         sspan, speaker, attributed = rules.source_span, rules.speaker, True
     else:
         sspan, speaker, attributed = None, author, False
+    segs = tuple(_trim(text, max(a, content[0]), min(b, content[1])) for a, b in segs
+                 if min(b, content[1]) > max(a, content[0]))
     verb = text[cue[1]:cue[2]].lower()
     att = attitude_of(cue_text, text[content[0]:content[1]])
     segs = tuple(_trim(text, max(a, content[0]), min(b, content[1])) for a, b in contents

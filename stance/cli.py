@@ -111,10 +111,11 @@ def _cmd_eval(a) -> int:
         scorer = _scorer_for(a)
         if a.pairs and not a.nli_only:
             from .judge import JudgeOptions
-            from .pipeline import load_config
+            from .pipeline import load_claim_tagger, load_config
 
             cfg, _ = load_config(a.config)
-            res = E.evaluate_pairs_judged(pairs, scorer, JudgeOptions.from_config(cfg.get("judge", {})), notes=notes)
+            res = E.evaluate_pairs_judged(pairs, scorer, JudgeOptions.from_config(cfg.get("judge", {})), notes=notes,
+                                          tagger=load_claim_tagger(cfg))
         else:
             res = E.evaluate_pairs(pairs, scorer, two_way, notes=notes)
     print(f"model: {scorer.info.name_or_path}")

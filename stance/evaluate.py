@@ -171,14 +171,16 @@ def relation_label(j, premise_claim, hypothesis_claim, forward_entailment: float
     return "neutral"
 
 
-def text_claim(text: str, doc_id: str):
-    """A labelled text as one claim, through the same attribution as the pipeline's claims."""
+def text_claim(text: str, doc_id: str, tagger=None):
+    """A labelled text as one claim, through the same attribution as the pipeline's claims
+    (the tagger's spans where it finds a cue, else the rules)."""
     from .attribution import attribute
-    from .claims import Claim
+    from .claims import Claim, _tagged
     from .speakers import speaker_key
 
     author = f"{doc_id} (author)"
-    att = attribute(text, author)
+    found = _tagged(text, 0, tagger.tag(text), author, None, "") if tagger is not None else None
+    att = found[0] if found else attribute(text, author)
     cs = att.content_span or (0, len(text))
     return Claim(id=doc_id, doc_id=doc_id, text=text, start=0, end=len(text), speaker=att.speaker, verb=att.verb,
                  is_denial=att.is_denial, attributed=att.attributed, source_span=att.source_span, cue=att.cue_text,
@@ -187,7 +189,7 @@ def text_claim(text: str, doc_id: str):
 
 
 def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_options=None,
-                          batch_size: int | None = None, notes: list[str] | None = None) -> EvalResult:
+                          batch_size: int | None = None, notes: list[str] | None = None, tagger=None) -> EvalResult:
     """Score labelled pairs with the product's judgement: both texts become attributed claims, their
     contents are compared by NLI in both directions, and the relation maps to an NLI label."""
     from .judge import JudgeOptions, judge, near_duplicate, nli_content
@@ -199,7 +201,8 @@ def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_optio
         raise StanceError(f"{scorer.info.name_or_path}: a 2-way model cannot score the judgement; "
                           f"use --nli-only or a 3-way model")
     e, c = labels.index("entailment"), labels.index("contradiction")
-    claims = [(text_claim(x.premise, "premise"), text_claim(x.hypothesis, "hypothesis")) for x in pairs]
+    claims = [(text_claim(x.premise, "premise", tagger), text_claim(x.hypothesis, "hypothesis", tagger))
+              for x in pairs]
     cont = [(nli_content(a), nli_content(b)) for a, b in claims]
     probs = predict_unique(scorer, cont + [(b, a) for a, b in cont], batch_size)
     n = len(pairs)

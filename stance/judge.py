@@ -30,6 +30,7 @@ from difflib import SequenceMatcher
 RELATIONS = ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")
 CONFLICTS = ("contradicts", "denies", "disputes")
 _SUBJECT_PRONOUN = re.compile(r"^(he|she)\b", re.I)
+_THAT = re.compile(r"^(?:that|whether|if)\s+", re.I)   # "denied [that] P": the complementizer is not P
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,9 @@ def near_duplicate(a: str, b: str, ratio: float = 0.85) -> bool:
 
 
 def nli_content(claim) -> str:
-    """The text of a claim's content as NLI reads it: a leading "he"/"she" becomes the source's name
-    ("Trump denied that he was briefed" -> "Trump was briefed")."""
-    text = claim.content or claim.text
+    """The text of a claim's content as NLI reads it: without a leading "that", and a leading "he"/"she"
+    becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed")."""
+    text = _THAT.sub("", claim.content or claim.text, count=1)
     if claim.attributed and _SUBJECT_PRONOUN.match(text):
         name = (claim.speaker_id or claim.speaker).split(",")[0]
         text = _SUBJECT_PRONOUN.sub(name, text, count=1)

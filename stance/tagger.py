@@ -25,6 +25,16 @@ class Span:
     end: int
 
 
+def window_starts(n: int, body: int, stride: int) -> list[int]:
+    """Start offsets of overlapping windows of ``body`` pieces over ``n`` pieces; the last ends at n."""
+    if n <= body:
+        return [0]
+    starts = list(range(0, n - body + 1, stride))
+    if starts[-1] + body < n:
+        starts.append(n - body)
+    return starts
+
+
 def load_tagger(path: str | Path, window: int = 256, stride: int = 192, device: str | None = None) -> "AttributionTagger":
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -61,9 +71,7 @@ class AttributionTagger:
         ids, offs = enc["input_ids"], enc["offset_mapping"]
         n = len(ids)
         body = self.window - 2
-        starts = list(range(0, max(1, n - body) + 1, self.stride)) if n > body else [0]
-        if n > body and starts[-1] + body < n:
-            starts.append(n - body)
+        starts = window_starts(n, body, self.stride)
         out = np.zeros((n, len(self.id2label)), dtype=np.float32)
         best = np.full(n, -1.0)
         cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import polnear as P
 from .errors import StanceError
-from .tagger import BIO, write_label_config
+from .tagger import BIO, window_starts, write_label_config
 
 LABEL_ID = {lab: i for i, lab in enumerate(BIO)}
 
@@ -58,11 +58,7 @@ def windows(articles, tokenizer, window: int, stride: int) -> list[tuple[list[in
     for art in articles:
         enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True)
         ids, labs = enc["input_ids"], _piece_labels(art, enc["offset_mapping"])
-        n = len(ids)
-        starts = list(range(0, max(1, n - body) + 1, stride)) if n > body else [0]
-        if n > body and starts[-1] + body < n:
-            starts.append(n - body)
-        for s in starts:
+        for s in window_starts(len(ids), body, stride):
             out.append(([tokenizer.cls_token_id] + ids[s:s + body] + [tokenizer.sep_token_id],
                         [-100] + labs[s:s + body] + [-100]))
     return out

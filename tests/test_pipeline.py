@@ -24,8 +24,17 @@ def test_analyze_with_any_scorer_protocol(tmp_path):
     (tmp_path / "b.txt").write_text("The Taliban denied that Russia paid bounties to attack US troops.\n", encoding="utf-8")
     res = analyze(tmp_path, scorer=KeywordScorer(), quiet=True)
     [s] = res.scored
+    # raw sentence NLI (labels mapped by name): one side says "denied", so contradiction
     assert s.contradiction == pytest.approx(0.9) and s.support == pytest.approx(0.05)
-    assert res.doc_matrix.contradiction[0, 1] == pytest.approx(0.9)
+    # the judgement compares the contents ("Russia paid bounties ..." both sides: entailment 0.6)
+    # and the attitudes (asserts vs denies): the Taliban deny what the other document asserts
+    denier = s.pair.b if "denied" in s.pair.b.text else s.pair.a
+    assert denier.attitude == "denies" and "denied" not in denier.content
+    assert s.relation == "denies" and s.score == pytest.approx(0.6)
+    sim = s.pair.similarity
+    support = s.judgement.support   # asserting P and denying P: support is the contents' contradiction, 0.05
+    assert support == pytest.approx(0.05)
+    assert res.doc_matrix.contradiction[0, 1] == pytest.approx(0.25 * 0.6 + 0.75 * sim * (1 - support), abs=1e-4)
     assert res.doc_matrix.n_contradictions[0, 1] == 1
 
 
