@@ -56,3 +56,4 @@ eval: setup
 	$(VENV)/bin/stance eval --polnear --extractor tagger --json $(EVAL_OUT)/polnear_dev_tagger.json
 	$(VENV)/bin/stance eval --polnear --extractor rules --json $(EVAL_OUT)/polnear_dev_rules.json
 	$(PY) benchmarks/bench_doc_conflict.py --split check --json $(EVAL_OUT)/doc_conflict_check.json
+	$(PY) benchmarks/bench_target_stance.py --json $(EVAL_OUT)/target_stance.json

@@ -113,11 +113,12 @@ def _tagged(text: str, start: int, spans, author: str, previous, previous_text: 
     sspan = None
     if sources:
         src = min(sources, key=lambda x: abs(x[1] - cue[1]))
-        sspan = _extend_source(text, _trim(text, src[1], src[2]))
+        tagged_source = _trim(text, src[1], src[2])
+        sspan = _extend_source(text, tagged_source)
         lead = _SOURCE_LEAD.match(text[sspan[0]:sspan[1]])
         if lead and lead.end() < sspan[1] - sspan[0]:  # "According to reporting by NBC News" -> "NBC News"
             sspan = (sspan[0] + lead.end(), sspan[1])
-        if content[0] < sspan[0] < content[1]:  # the words the source took back leave the content
+        if content[0] < sspan[0] < content[1] <= tagged_source[0]:  # words the source took back from the content
             content = _trim(text, content[0], sspan[0])
     if sspan and not _EXPLETIVE.match(text[sspan[0]:sspan[1]]):
         speaker = text[sspan[0]:sspan[1]]
