@@ -133,7 +133,7 @@ def test_report_leads_with_who_contradicts_whom(tmp_path):
     # Markdown is not HTML-escaped: apostrophes, quotes, ampersands and angle brackets stay as written
     assert "Russia's money & said it's \"a smear\" <b>." in md
     assert "&#39;" not in md and "&amp;" not in md and "&quot;" not in md and "&lt;" not in md
-    assert "content: “the Taliban took Russia's money”" in md
+    assert "\n     - content: “the Taliban took Russia's money”" in md
     assert "| Mujahid | officials | 0.90 | 1/1 | denies 1 |" in md
     html = (out / "report.html").read_text(encoding="utf-8")
     card = html[html.index('<div class="pair card"'):]
