@@ -28,15 +28,16 @@ def _cmd_run(a) -> int:
             print(f"  {i}. {g.relation} {g.score:.2f}: {g.headline}{more}")
             for s in g.pairs[:2]:
                 neg, pos = oriented(s)
-                print(f"       {s.score:.2f}  {neg.doc_id}: “{_clip(neg.text)}”")
-                print(f"             vs {pos.doc_id}: “{_clip(pos.text)}”")
+                print(f"       {s.score:.2f}  {neg.doc_id}: {_clip(neg.text)}")
+                print(f"             vs {pos.doc_id}: {_clip(pos.text)}")
         print(f"\nReport: {res.out_dir / 'report.html'}  (also report.md, contradictions.jsonl, run.json)")
         print(f"Time: {res.timings.get('total', 0):.1f}s  ({', '.join(f'{k} {v:.1f}s' for k, v in res.timings.items() if k != 'total')})")
     return 0
 
 
 def _clip(text: str, n: int = 110) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    text = text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    return text if text[:1] in "“\"" else f"“{text}”"
 
 
 def _cmd_claims(a) -> int:

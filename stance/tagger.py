@@ -39,17 +39,27 @@ def load_tagger(path: str | Path, window: int = 256, stride: int = 192, device: 
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()   # load reports are for developers; the CLI prints results
+    hf_logging.set_verbosity_error()
+    from .scorer import resolve_model
+
     p = Path(path)
-    if not (p / "config.json").exists():
+    looks_local = p.exists() or p.is_absolute() or str(path).startswith((".", "~")) or \
+        "/" not in str(path) or Path(str(path).split("/")[0]).is_dir()
+    if looks_local and not (p / "config.json").exists():
         raise StanceError(f"{p}: attribution tagger not found (no config.json); train it with "
                           f"`stance train-tagger` or set claims.tagger: null for rules only")
+    ident, folder = resolve_model(str(path))   # a local folder, or an org/name hub id
     try:
-        tok = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
-        model = AutoModelForTokenClassification.from_pretrained(str(p), local_files_only=True,
-                                                                trust_remote_code=False, torch_dtype=torch.float32)
+        tok = AutoTokenizer.from_pretrained(ident, local_files_only=folder is not None)
+        model = AutoModelForTokenClassification.from_pretrained(ident, local_files_only=folder is not None,
+                                                                trust_remote_code=False, dtype=torch.float32)
     except (OSError, ValueError) as exc:
-        raise StanceError(f"{p}: cannot load the attribution tagger ({type(exc).__name__}); "
-                          f"retrain it with `stance train-tagger`") from None
+        raise StanceError(f"{ident}: cannot load the attribution tagger ({type(exc).__name__}); pass a tagger "
+                          f"folder or reachable hub id in claims.tagger, or retrain with `stance train-tagger`") from None
+    tok.model_max_length = 10 ** 9  # whole documents are tokenised once, then cut into windows here
     names = {int(i): str(v) for i, v in model.config.id2label.items()}
     if set(names.values()) != set(BIO):
         raise StanceError(f"{p}: tagger labels {sorted(names.values())} are not the BIO tags {list(BIO)}; "

@@ -49,3 +49,15 @@ def test_missing_or_wrong_tagger_is_one_clear_error(tmp_path):
         load_tagger(tmp_path / "none")
     with pytest.raises(StanceError, match="BIO"):
         load_tagger(_tiny_tagger(tmp_path / "w", labels=("O", "X", "Y")))
+
+
+def test_missing_tagger_from_the_config_is_a_one_line_cli_error(tmp_path, capsys):
+    from stance.cli import main
+
+    from conftest import EXAMPLE
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("claims:\n  tagger: models/no-such-tagger\n", encoding="utf-8")
+    assert main(["claims", str(EXAMPLE), "--out", str(tmp_path / "o"), "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no-such-tagger" in err[0] and "claims.tagger: null" in err[0]
