@@ -87,8 +87,8 @@ _FRAMES = (
                r"(?:\w+ )?(?:caution|skepticism|scepticism|a grain of salt))", re.I),
     re.compile(r"^(?P<c>.{8,}?)\s+[“\"]?(?P<pred>(?:was|were|is|are|has|have|had)(?:n['’]t| not)(?: been)?(?: \w+ly)? "
                r"(?:corroborated|confirmed|verified|proven))", re.I),
-    re.compile(r"^(?P<pred>it (?:is|was|remains|remained) (?:still )?(?:unclear|not clear|uncertain|unknown) "
-               r"(?:whether|if))\s+(?P<c>.{8,})$", re.I),
+    re.compile(r"^(?P<pred>it (?:is|was|remains|remained) (?:still |also |now |however )?(?:unclear|not clear|"
+               r"uncertain|unknown) (?:whether|if))\s+(?P<c>.{8,})$", re.I),
 )
 _REPORT_NOUN = re.compile(r"^(?:the\s+)?(?:reports?|claims?|allegations?|suggestions?|stories|story|idea|notion|"
                           r"accusations?|assertions?)\s+(?:that|of)\s+", re.I)

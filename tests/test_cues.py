@@ -27,6 +27,8 @@ def test_modal_inside_the_content_is_a_hedged_assertion():
      "the information", "wasn't corroborated"),
     ("It remains unclear whether the payments led to any deaths", "the payments led to any deaths",
      "It remains unclear whether"),
+    ("It is also unclear whether the operatives were deployed inside Afghanistan",
+     "the operatives were deployed inside Afghanistan", "It is also unclear whether"),
     ("The veracity of the allegations appears to be contested.", "The veracity of the allegations",
      "appears to be contested"),
 ])

@@ -108,7 +108,7 @@ def test_caution_card_ranks_in_the_top_10(e2e_out):
 
 
 @pytest.mark.xfail(strict=True, reason="known gap: the bundled NLI model gives P(entail) 0.50 between the GRU "
-                   "bounty content and the spokesman's denied content, so the pair ranks 13th (README, issue 10)")
+                   "bounty content and the spokesman's denied content, so the pair ranks 17th (README, issue 10)")
 def test_denial_card_ranks_in_the_top_10(e2e_out):
     denial, _ = _cards(jsonl(e2e_out / "contradictions.jsonl")[:10])
     assert denial
