@@ -82,7 +82,7 @@ def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return span
 
 
-def _tagged(text: str, start: int, spans, author: str, previous, previous_text: str):
+def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str):
     """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
     found no cue there (the rules then decide).  Spans come back relative to the sentence."""
     from .attribution import _PRONOUN, Attribution, _frame, _trim, attribute
@@ -134,8 +134,6 @@ def _tagged(text: str, start: int, spans, author: str, previous, previous_text: 
                  if min(b, content[1]) > max(a, content[0]))
     verb = text[cue[1]:cue[2]].lower()
     att = attitude_of(cue_text, text[content[0]:content[1]])
-    segs = tuple(_trim(text, max(a, content[0]), min(b, content[1])) for a, b in contents
-                 if min(b, content[1]) > max(a, content[0]))
     return Attribution(speaker, verb, verb.split()[-1] in DENIAL_VERBS or bool(DENIAL_CUES.search(text)), attributed,
                        sspan, (cue[1], cue[2]), content, att, cue_text), segs
 
@@ -170,7 +168,7 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
         if is_headline and not opts.keep_headline:
             first_real = False
             continue
-        found = _tagged(text, start, tagged, author, previous, previous_text) if tagged else None
+        found = tagged_attribution(text, start, tagged, author, previous, previous_text) if tagged else None
         att, segs = found if found else (attribute(text, author, previous, previous_text), None)
         previous, previous_text = att, text
         claims.append(_claim(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))

@@ -175,11 +175,11 @@ def text_claim(text: str, doc_id: str, tagger=None):
     """A labelled text as one claim, through the same attribution as the pipeline's claims
     (the tagger's spans where it finds a cue, else the rules)."""
     from .attribution import attribute
-    from .claims import Claim, _tagged
+    from .claims import Claim, tagged_attribution
     from .speakers import speaker_key
 
     author = f"{doc_id} (author)"
-    found = _tagged(text, 0, tagger.tag(text), author, None, "") if tagger is not None else None
+    found = tagged_attribution(text, 0, tagger.tag(text), author, None, "") if tagger is not None else None
     att = found[0] if found else attribute(text, author)
     cs = att.content_span or (0, len(text))
     return Claim(id=doc_id, doc_id=doc_id, text=text, start=0, end=len(text), speaker=att.speaker, verb=att.verb,
