@@ -104,7 +104,13 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     segs = sorted(c for c in contents if c == primary or not any(
         min(c[1], primary[1]) <= x[1] < max(c[0], primary[0]) for x in others))
     sources = [x for x in inside if x[0] == "Source"]
-    rules = attribute(text, author, previous, previous_text)
+    rules = None
+
+    def by_rules():  # the rules' reading, only when the tagger leaves the source open
+        nonlocal rules
+        rules = rules or attribute(text, author, previous, previous_text)
+        return rules
+
     content = _trim(text, segs[0][0], segs[-1][1])
     if content[1] - content[0] < 2:
         return None
@@ -123,10 +129,11 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     if sspan and not _EXPLETIVE.match(text[sspan[0]:sspan[1]]):
         speaker = text[sspan[0]:sspan[1]]
         if _PRONOUN.match(speaker.strip()):
-            speaker = previous.speaker if previous and previous.attributed else (rules.speaker if rules.attributed else None)
+            speaker = previous.speaker if previous and previous.attributed else \
+                (by_rules().speaker if by_rules().attributed else None)
         attributed = speaker is not None
         speaker = speaker or author
-    elif rules.attributed:
+    elif by_rules().attributed:
         sspan, speaker, attributed = rules.source_span, rules.speaker, True
     else:
         sspan, speaker, attributed = None, author, False
@@ -171,12 +178,12 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
         found = tagged_attribution(text, start, tagged, author, previous, previous_text) if tagged else None
         att, segs = found if found else (attribute(text, author, previous, previous_text), None)
         previous, previous_text = att, text
-        claims.append(_claim(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
+        claims.append(claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
         first_real = False
     return claims
 
 
-def _claim(doc: Document, cid: str, text: str, start: int, att, is_headline: bool, author: str,
+def claim_from(doc: Document, cid: str, text: str, start: int, att, is_headline: bool, author: str,
            segments=None) -> Claim:
     from .speakers import speaker_key
 

@@ -54,20 +54,10 @@ def evaluate_polnear(split: str = "dev", extractor: str = "rules", *, polnear=No
         tagger = load_tagger(resolve_path(tagger_path or cfg["claims"].get("tagger") or "models/stance-attribution-minilm"))
     articles = P.load_split(split, polnear, limit=limit)
     t0 = time.perf_counter()
-    pairs = []
-    for art in articles:
-        gold = P.token_roles(art.text, P.char_roles(art.text, art.relations))
-        if extractor == "tagger":
-            spans = spans_tagger(art.text, tagger)
-        else:
-            spans = spans_rules(art.text, opts, tagger if extractor == "hybrid" else None)
-        chars: list[str | None] = [None] * len(art.text)
-        for role, a, b in spans:
-            for i in range(max(0, a), min(len(art.text), b)):
-                if chars[i] is None:
-                    chars[i] = role
-        pairs.append((gold, P.token_roles(art.text, chars)))
-    scores = P.score_roles(pairs)
+    if extractor == "tagger":
+        scores = P.score_spans(articles, lambda text: spans_tagger(text, tagger))
+    else:
+        scores = P.score_spans(articles, lambda text: spans_rules(text, opts, tagger if extractor == "hybrid" else None))
     return {"split": split, "extractor": extractor, "articles": len(articles),
             "seconds": round(time.perf_counter() - t0, 1),
             "roles": {r: s.__dict__ for r, s in scores.items()},

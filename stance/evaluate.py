@@ -175,24 +175,20 @@ def text_claim(text: str, doc_id: str, tagger=None):
     """A labelled text as one claim, through the same attribution as the pipeline's claims
     (the tagger's spans where it finds a cue, else the rules)."""
     from .attribution import attribute
-    from .claims import Claim, tagged_attribution
-    from .speakers import speaker_key
+    from .claims import claim_from, tagged_attribution
+    from .corpus import Document
 
     author = f"{doc_id} (author)"
     found = tagged_attribution(text, 0, tagger.tag(text), author, None, "") if tagger is not None else None
-    att = found[0] if found else attribute(text, author)
-    cs = att.content_span or (0, len(text))
-    return Claim(id=doc_id, doc_id=doc_id, text=text, start=0, end=len(text), speaker=att.speaker, verb=att.verb,
-                 is_denial=att.is_denial, attributed=att.attributed, source_span=att.source_span, cue=att.cue_text,
-                 cue_span=att.cue_span, content=text[cs[0]:cs[1]], content_span=cs, content_spans=(cs,),
-                 attitude=att.attitude, speaker_id=speaker_key(att.speaker) if att.attributed else author)
+    att, segs = found if found else (attribute(text, author), None)
+    return claim_from(Document(id=doc_id, text=text), doc_id, text, 0, att, False, author, segs)
 
 
 def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_options=None,
                           batch_size: int | None = None, notes: list[str] | None = None, tagger=None) -> EvalResult:
     """Score labelled pairs with the product's judgement: both texts become attributed claims, their
     contents are compared by NLI in both directions, and the relation maps to an NLI label."""
-    from .judge import JudgeOptions, judge, near_duplicate, nli_content
+    from .judge import JudgeOptions, judge_contents, nli_content
     from .scores import predict_unique
 
     opts = judge_options or JudgeOptions()
@@ -200,7 +196,7 @@ def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_optio
     if "contradiction" not in labels:
         raise StanceError(f"{scorer.info.name_or_path}: a 2-way model cannot score the judgement; "
                           f"use --nli-only or a 3-way model")
-    e, c = labels.index("entailment"), labels.index("contradiction")
+    e = labels.index("entailment")
     claims = [(text_claim(x.premise, "premise", tagger), text_claim(x.hypothesis, "hypothesis", tagger))
               for x in pairs]
     cont = [(nli_content(a), nli_content(b)) for a, b in claims]
@@ -208,10 +204,7 @@ def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_optio
     n = len(pairs)
     pred, shown = [], np.zeros((n, 3))
     for i, (a, b) in enumerate(claims):
-        f, r = probs[i], probs[n + i]
-        if near_duplicate(*cont[i]):
-            f = r = np.eye(len(labels))[e]
-        j = judge(a.attitude, b.attitude, f[e], r[e], f[c], r[c], 1.0, opts)
+        j, f, _ = judge_contents(a, b, probs[i], probs[n + i], labels, 1.0, opts)
         pred.append(relation_label(j, a, b, float(f[e]), opts.support_threshold))
         shown[i] = [j.support, max(0.0, 1 - j.support - j.score), j.score]
     gold = [x.label for x in pairs]

@@ -112,6 +112,23 @@ def near_duplicate(a: str, b: str, ratio: float = 0.85) -> bool:
     return SequenceMatcher(None, wa, wb, autojunk=False).ratio() >= ratio
 
 
+def judge_contents(a, b, forward, backward, labels: tuple[str, ...], similarity: float,
+                   opts: JudgeOptions = JudgeOptions()):
+    """The judgement of claims ``a`` and ``b`` from NLI of their contents (``forward``: a -> b).
+    Near-duplicate contents entail both ways whatever the model said.  Returns the judgement and the
+    content probabilities it used (forward, backward)."""
+    import numpy as np
+
+    e = labels.index("entailment")
+    if near_duplicate(nli_content(a), nli_content(b)):  # the model reads some reworded quotes as contradiction
+        forward = backward = np.eye(len(labels))[e]
+    c = labels.index("contradiction") if "contradiction" in labels else None
+    con = (lambda p: float(p[c])) if c is not None else (lambda p: 0.0)  # noqa: E731
+    j = judge(a.attitude, b.attitude, float(forward[e]), float(backward[e]), con(forward), con(backward),
+              similarity, opts)
+    return j, forward, backward
+
+
 def nli_content(claim) -> str:
     """The text of a claim's content as NLI reads it: without a leading "that", and a leading "he"/"she"
     becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed")."""

@@ -61,7 +61,6 @@ def lexical_similarity(texts: list[str]) -> np.ndarray:
 
 def similarity_matrix(claims: list[Claim], opts: PairOptions, embeddings: np.ndarray | None = None) -> tuple:
     from .embeddings import embed
-
     from .judge import nli_content
 
     texts = [c.text for c in claims]
@@ -73,8 +72,10 @@ def similarity_matrix(claims: list[Claim], opts: PairOptions, embeddings: np.nda
     # a short attributed content ("X denied that P") can match a claim its whole sentence does not:
     # the pair's similarity is the higher of the sentence and the content similarity
     contents = [nli_content(c) for c in claims]
-    if contents != texts:
-        cemb = embed(contents, opts.embedding_model, opts.embedding_batch_size)
+    differ = [i for i, (c, t) in enumerate(zip(contents, texts)) if c != t]
+    if differ:  # only contents that differ from their sentence are embedded again
+        cemb = emb.copy()
+        cemb[differ] = embed([contents[i] for i in differ], opts.embedding_model, opts.embedding_batch_size)
         csim = w * (cemb @ cemb.T) + (1 - w) * lexical_similarity(contents)
         sim = np.maximum(sim, csim)
     return sim, emb_sim, lex_sim

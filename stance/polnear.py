@@ -97,16 +97,24 @@ def load_split(split: str, path: str | Path | None = None, limit: int | None = N
     return out
 
 
-def char_roles(text: str, relations) -> list[str | None]:
-    """Role of every character (None outside any attribution); later relations never overwrite."""
+def char_spans(text: str, relations) -> tuple[list[str | None], list[int]]:
+    """Role and span number of every character (None / -1 outside any attribution); an earlier
+    relation's span is never overwritten by a later one."""
     roles: list[str | None] = [None] * len(text)
+    ids = [-1] * len(text)
+    k = 0
     for r in relations:
         for role, segs in (("Source", r.source), ("Cue", r.cue), ("Content", r.content)):
             for a, b in segs:
+                k += 1
                 for i in range(max(0, a), min(len(text), b)):
                     if roles[i] is None:
-                        roles[i] = role
-    return roles
+                        roles[i], ids[i] = role, k
+    return roles, ids
+
+
+def char_roles(text: str, relations) -> list[str | None]:
+    return char_spans(text, relations)[0]
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
@@ -145,3 +153,16 @@ def score_roles(pairs: list[tuple[list[str | None], list[str | None]]]) -> dict[
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         out[role] = RoleScore(round(prec, 4), round(rec, 4), round(f1, 4), tp + fn, tp + fp)
     return out
+
+
+def score_spans(articles: list[Article], spans_of) -> dict[str, RoleScore]:
+    """Token-level scores of predicted ``(role, start, end)`` spans (``spans_of(text)``) against gold."""
+    pairs = []
+    for art in articles:
+        pred: list[str | None] = [None] * len(art.text)
+        for role, a, b in spans_of(art.text):
+            for i in range(max(0, a), min(len(art.text), b)):
+                if pred[i] is None:
+                    pred[i] = role
+        pairs.append((token_roles(art.text, char_roles(art.text, art.relations)), token_roles(art.text, pred)))
+    return score_roles(pairs)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .judge import JudgeOptions, Judgement, judge, near_duplicate, nli_content
+from .judge import JudgeOptions, Judgement, judge_contents, nli_content
 from .pairs import ClaimPair
 from .scorer import Scorer
 
@@ -81,11 +81,8 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
     out = []
     for i, p in enumerate(pairs):
         f, b = np.round(fwd[i].astype(float), 5), np.round(bwd[i].astype(float), 5)
-        cf, cb = np.round(cfwd[i].astype(float), 5), np.round(cbwd[i].astype(float), 5)
-        if near_duplicate(*cont[i]):  # the model reads some reworded quotes as contradiction; they are not
-            cf = cb = np.eye(len(labels))[e]
-        j = judge(p.a.attitude, p.b.attitude, cf[e], cb[e], cf[c] if c is not None else 0.0,
-                  cb[c] if c is not None else 0.0, p.similarity, opts)
+        j, cf, cb = judge_contents(p.a, p.b, np.round(cfwd[i].astype(float), 5),
+                                   np.round(cbwd[i].astype(float), 5), labels, p.similarity, opts)
         out.append(ScoredPair(
             pair=p, labels=labels, forward=tuple(f.tolist()), backward=tuple(b.tolist()),
             support=round(float(combine(f[e], b[e], support_combine)), 5),

@@ -24,31 +24,19 @@ LABEL_ID = {lab: i for i, lab in enumerate(BIO)}
 
 
 def _piece_labels(article: P.Article, offsets) -> list[int]:
-    n = len(article.text)
-    role = [None] * n
-    span_id = [-1] * n
-    k = 0
-    for r in article.relations:
-        for name, segs in (("Source", r.source), ("Cue", r.cue), ("Content", r.content)):
-            for a, b in segs:
-                k += 1
-                for i in range(max(0, a), min(n, b)):
-                    if role[i] is None:
-                        role[i], span_id[i] = name, k
+    """BIO label of every word piece: B- where a new span starts, I- inside it."""
+    role, span_id = P.char_spans(article.text, article.relations)
     out, prev = [], -1
     for a, b in offsets:
+        first = next((i for i in range(a, b) if role[i]), None) if b > a else None
         if b <= a:
             out.append(-100)
-            continue
-        roles = [role[i] for i in range(a, b) if role[i]]
-        if not roles:
+        elif first is None:
             out.append(LABEL_ID["O"])
             prev = -1
-            continue
-        i = next(i for i in range(a, b) if role[i])
-        sid = span_id[i]
-        out.append(LABEL_ID[("I-" if sid == prev else "B-") + role[i]])
-        prev = sid
+        else:
+            out.append(LABEL_ID[("I-" if span_id[first] == prev else "B-") + role[first]])
+            prev = span_id[first]
     return out
 
 
@@ -65,16 +53,8 @@ def windows(articles, tokenizer, window: int, stride: int) -> list[tuple[list[in
 
 
 def evaluate_tagger(tagger, articles) -> dict:
-    pairs = []
-    for art in articles:
-        gold = P.token_roles(art.text, P.char_roles(art.text, art.relations))
-        spans = tagger.tag(art.text)
-        pred_chars: list[str | None] = [None] * len(art.text)
-        for s in spans:
-            for i in range(s.start, s.end):
-                pred_chars[i] = s.role
-        pairs.append((gold, P.token_roles(art.text, pred_chars)))
-    return {k: v.__dict__ for k, v in P.score_roles(pairs).items()}
+    scores = P.score_spans(articles, lambda text: [(sp.role, sp.start, sp.end) for sp in tagger.tag(text)])
+    return {k: v.__dict__ for k, v in scores.items()}
 
 
 def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: str | Path = ".cache/tagger",

@@ -61,3 +61,14 @@ def test_real_dev_split_when_present():
         for r in a.relations:
             for x, y in r.cue + r.content:
                 assert 0 <= x < y <= len(a.text)
+
+
+def test_piece_labels_open_a_b_tag_per_span():
+    from stance.train_tagger import LABEL_ID, _piece_labels
+
+    art = P.Article("x", TEXT, P.parse_ann(ANN))
+    offs = P.tokens(TEXT)
+    labels = {TEXT[a:b]: lab for (a, b), lab in zip(offs, _piece_labels(art, offs))}
+    assert labels["Trump"] == LABEL_ID["B-Source"] and labels["said"] == LABEL_ID["B-Cue"]
+    assert labels["that"] == LABEL_ID["B-Content"] and labels["wall"] == LABEL_ID["I-Content"]
+    assert labels["aides"] == LABEL_ID["O"]
