@@ -56,7 +56,7 @@ def _cmd_claims(a) -> int:
 def _cmd_train(a) -> int:
     from .train import train
 
-    train(a.config, a.out, resume=a.resume, data_dir=a.data_dir, quiet=a.quiet)
+    train(a.config, a.out, resume=a.resume, data_dir=a.data_dir, quiet=a.quiet, work=a.work)
     print(f"model written to {a.out}")
     return 0
 
@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train the NLI cross-encoder (needs ../shared/data)")
     t.add_argument("--config", default="configs/train_nli.yaml")
     t.add_argument("--out", default="models/stance-nli-minilm")
-    t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint")
+    t.add_argument("--work", default=".cache/nli-train", help="checkpoints, best dev checkpoint and log, outside git")
+    t.add_argument("--resume", action="store_true", help="continue from WORK/checkpoint")
     t.add_argument("--data-dir", help="override data_dir in the config")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=_cmd_train)

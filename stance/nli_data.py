@@ -139,6 +139,14 @@ def load_climate_fever(path: Path) -> list[NLIExample]:
     return _keep(out)
 
 
+def load_conjnli(path: Path) -> list[NLIExample]:
+    return _keep(_mk(r["Premise"], r["Hypothesis"], r["Label"], "conjnli") for r in _tsv(path))
+
+
+def load_wanli(path: Path) -> list[NLIExample]:
+    return _keep(_mk(r["premise"], r["hypothesis"], r.get("gold") or r.get("label"), "wanli") for r in _jsonl(path))
+
+
 def load_anli(path: Path) -> list[NLIExample]:
     return _keep(_mk(r.get("context") or r.get("premise"), r["hypothesis"], r["label"], "anli")
                  for r in _jsonl(path))

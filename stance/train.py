@@ -131,6 +131,22 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
         add("cad_snli", D.load_protocols_tsv(p("nli", "cad_snli", "train.tsv"), "cad_snli"))
     if "climate_fever" in src:
         add("climate_fever", D.load_climate_fever(p("claims", "climate_fever", "climate-fever.jsonl")))
+    if "conjnli" in src:  # heuristic, noisy labels: capped
+        add("conjnli", D.load_conjnli(p("nli", "conjnli", "adversarial_train_15k.tsv")))
+    if "control" in src:
+        add("control", D.load_mnli_jsonl(p("nli", "control", "dev.jsonl"), "control"))
+    if "wanli" in src:
+        add("wanli", D.load_wanli(p("nli", "wanli_sample", "train_sample.jsonl")))
+    if "polnear" in src or "veridicality" in src:
+        from .news_pairs import news_pairs
+
+        ncfg = src.get("polnear") or {}
+        tr_news = news_pairs(data_dir, "train", seed, ncfg.get("synthetic", 4000))
+        dv_news = news_pairs(data_dir, "dev", seed + 1, per_dev)
+        for name in ("polnear", "veridicality"):
+            if name in src:
+                add(name, tr_news[name])
+                dev[name] = _cap(dv_news[name], per_dev, seed)
     if "fnc1" in src or "synthetic" in src:
         bodies, stances = D.load_stance_csvs(p("fnc1", "train_bodies.csv"), p("fnc1", "train_stances.csv"))
         fcfg = src.get("fnc1", {})
@@ -161,23 +177,53 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
     return Mixture(train=train, dev=dev, counts=counts)
 
 
-def _batches(examples, tokenizer, cfg, seed):
-    """Length-grouped batches (shuffled megabatches sorted by length): less padding, same randomness."""
+def encode_examples(examples, tokenizer, max_length: int):
     from .scorer import encode_pairs
 
-    enc = encode_pairs(tokenizer, [(e.premise, e.hypothesis) for e in examples], cfg["max_length"])
+    enc = encode_pairs(tokenizer, [(e.premise, e.hypothesis) for e in examples], max_length)
     labels = [LABEL_ID.get(e.label, NOT_ENT_ID) for e in examples]
+    return enc, labels
+
+
+def epoch_batches(enc, cfg: dict, seed: int) -> list[list[int]]:
+    """Length-grouped batches (shuffled megabatches sorted by length): less padding, same randomness.
+
+    ``cfg["length_grouping"]: false`` gives plain shuffled batches (the benchmark's baseline)."""
     bs = cfg["batch_size"]
     rng = random.Random(seed)
-    idx = list(range(len(examples)))
+    idx = list(range(len(enc["input_ids"])))
     rng.shuffle(idx)
+    if not cfg.get("length_grouping", True):
+        return [idx[j:j + bs] for j in range(0, len(idx), bs)]
     mega = bs * 50
     batches = []
     for s in range(0, len(idx), mega):
         chunk = sorted(idx[s:s + mega], key=lambda i: len(enc["input_ids"][i]))
         batches += [chunk[j:j + bs] for j in range(0, len(chunk), bs)]
     rng.shuffle(batches)
-    return enc, labels, batches
+    return batches
+
+
+def train_step(model, tokenizer, enc, labels, batch, opt, sched, precision: str = "fp32",
+               pad_to: int | None = None) -> float:
+    """One optimiser step; ``precision: bf16`` runs forward and backward under CPU/GPU bf16 autocast
+    (the weights and the optimiser stay fp32)."""
+    import torch
+
+    feats = tokenizer.pad({k: [enc[k][i] for i in batch] for k in enc.keys()},
+                          padding="max_length" if pad_to else True, max_length=pad_to, return_tensors="pt")
+    dev = next(model.parameters()).device
+    feats = {k: v.to(dev) for k, v in feats.items()}
+    y = torch.tensor([labels[i] for i in batch], device=dev)
+    with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+        logits = model(**feats).logits
+    loss = _loss(logits, y)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad(set_to_none=True)
+    return float(loss.item())
 
 
 def _loss(logits, labels):
@@ -249,7 +295,7 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
 
 
 def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, data_dir: str | None = None,
-          quiet: bool = False) -> dict:
+          quiet: bool = False, work: str | Path = ".cache/nli-train") -> dict:
     import torch
     from tqdm import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
@@ -257,8 +303,14 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
     from .config import load_yaml
 
     cfg = load_yaml(config_path)
-    out = Path(out_dir)
-    ckpt, best_dir = out / "checkpoint", out / "best"
+    out, work = Path(out_dir), Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    ckpt, best_dir = work / "checkpoint", work / "best"
+
+    def note(**kw):
+        """One JSON line per stage in WORK/log.jsonl: what each (resumed) run did, and when."""
+        with open(work / "log.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), **kw}) + "\n")
     ddir = Path(data_dir or cfg.get("data_dir", "../shared/data"))
     if not ddir.is_absolute():
         ddir = (PROJECT_ROOT / ddir).resolve()
@@ -270,6 +322,8 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
 
     t0 = time.time()
     mix = build_mixture(cfg, ddir)
+    note(stage="data", train=len(mix.train), counts=mix.counts, dev={k: len(v) for k, v in mix.dev.items()},
+         config=str(config_path))
     if not quiet:
         print(f"training pairs: {len(mix.train)} {mix.counts}; dev sets: "
               f"{ {k: len(v) for k, v in mix.dev.items()} } ({time.time() - t0:.0f}s)", flush=True)
@@ -280,8 +334,9 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
     id2label = {i: lab for i, lab in enumerate(LABELS)}
     model = AutoModelForSequenceClassification.from_pretrained(
         str(start_from), num_labels=3, id2label=id2label, label2id={v: k for k, v in id2label.items()})
-    enc, labels, batches = _batches(mix.train, tokenizer, cfg, seed)
-    steps_per_epoch = len(batches)
+    enc, labels = encode_examples(mix.train, tokenizer, cfg["max_length"])
+    batch_cfg = {"batch_size": cfg["batch_size"], "length_grouping": cfg.get("length_grouping", True)}
+    steps_per_epoch = math.ceil(len(labels) / cfg["batch_size"])
     total = steps_per_epoch * int(cfg.get("epochs", 1))
     if cfg.get("max_steps"):
         total = min(total, int(cfg["max_steps"]))
@@ -293,6 +348,7 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
         opt.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=True))
         sched.load_state_dict(torch.load(ckpt / "scheduler.pt", weights_only=True))
         torch.set_rng_state(torch.load(ckpt / "rng.pt", weights_only=True))
+        note(stage="resume", step=state["step"])
         if not quiet:
             print(f"resuming from step {state['step']}", flush=True)
 
@@ -303,6 +359,7 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
         res = evaluate_sets(model, tokenizer, mix.dev, cfg["max_length"], per_dev)
         score = float(np.mean([res[k]["macro_f1"] for k in select_on])) if select_on else 0.0
         state["history"].append({"step": step, "score": score, **{k: round(v["macro_f1"], 4) for k, v in res.items()}})
+        note(stage="dev", **state["history"][-1])
         if not quiet:
             print(f"step {step}: dev mean macro-F1 {score:.4f} " +
                   " ".join(f"{k}={v['macro_f1']:.3f}" for k, v in res.items()), flush=True)
@@ -327,37 +384,41 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
 
     model.train()
     step = state["step"]
+    precision = cfg.get("precision", "fp32")
+    fwd = torch.compile(model) if cfg.get("compile") else model
     bar = tqdm(total=total, initial=step, disable=quiet, desc="train", mininterval=5)
+    epoch = -1
     while step < total:
+        if step // steps_per_epoch != epoch:  # a fresh batch order every epoch, reproducible on resume
+            epoch = step // steps_per_epoch
+            batches = epoch_batches(enc, batch_cfg, seed + epoch)
+            if epoch and step % steps_per_epoch == 0:
+                note(stage="epoch", epoch=epoch, step=step)
         b = batches[step % steps_per_epoch]
-        feats = tokenizer.pad({k: [enc[k][i] for i in b] for k in enc.keys()}, padding=True, return_tensors="pt")
-        y = torch.tensor([labels[i] for i in b])
-        loss = _loss(model(**feats).logits, y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        opt.zero_grad(set_to_none=True)
+        loss = train_step(fwd, tokenizer, enc, labels, b, opt, sched, precision)
         step += 1
         bar.update(1)
-        bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+        bar.set_postfix(loss=f"{loss:.3f}", ep=epoch, refresh=False)
         if step % int(cfg["eval_every"]) == 0 or step == total:
             run_eval(step)
         if step % int(cfg["checkpoint_every"]) == 0 or step == total:
             state["step"] = step
             save_ckpt(step)
     bar.close()
-    return finalize(cfg, out, mix, tokenizer, quiet=quiet, config_path=config_path, state=state)
+    report = finalize(cfg, out, mix, tokenizer, quiet=quiet, config_path=config_path, state=state, work=work)
+    note(stage="done", out=str(out), best_step=state["best_step"], best_dev_score=state["best_score"])
+    return report
 
 
-def finalize(cfg: dict, out: Path, mix: Mixture, tokenizer, quiet: bool, config_path, state: dict) -> dict:
+def finalize(cfg: dict, out: Path, mix: Mixture, tokenizer, quiet: bool, config_path, state: dict,
+             work: Path) -> dict:
     """Load the best checkpoint, fit temperature on dev, score full dev sets, write the model folder."""
     import torch
     from transformers import AutoModelForSequenceClassification
 
     from .scorer import CALIBRATION_FILE
 
-    best = out / "best" if (out / "best").exists() else out / "checkpoint"
+    best = work / "best" if (work / "best").exists() else work / "checkpoint"
     model = AutoModelForSequenceClassification.from_pretrained(str(best))
     model.eval()
     three = [x for k, v in mix.dev.items() if k != "rte" for x in v]
@@ -366,6 +427,7 @@ def finalize(cfg: dict, out: Path, mix: Mixture, tokenizer, quiet: bool, config_
     metrics = evaluate_sets(model, tokenizer, mix.dev, cfg["max_length"])
     if cfg.get("save_fp16", True):
         model = model.half()
+    out.mkdir(parents=True, exist_ok=True)
     tmp = out / "final.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp, safe_serialization=True)

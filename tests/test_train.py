@@ -49,14 +49,17 @@ def config(tmp_path, tiny_model, max_steps):
 
 def test_train_end_to_end_and_resume(tmp_path, tiny_model, capsys):
     write_mini_data(tmp_path / "data")
-    out = tmp_path / "model"
-    report = train(config(tmp_path, tiny_model, 3), out, quiet=True)
+    out, work = tmp_path / "model", tmp_path / "work"
+    report = train(config(tmp_path, tiny_model, 3), out, quiet=True, work=work)
     assert report["train_counts"] == {"sick": 36, "rte": 6}
-    assert json.loads((out / "checkpoint" / "state.json").read_text())["step"] == 3
+    assert json.loads((work / "checkpoint" / "state.json").read_text())["step"] == 3
     # resume continues from the checkpoint instead of starting over
-    train(config(tmp_path, tiny_model, 6), out, resume=True, quiet=False)
+    train(config(tmp_path, tiny_model, 6), out, resume=True, quiet=False, work=work)
     assert "resuming from step 3" in capsys.readouterr().out
-    assert json.loads((out / "checkpoint" / "state.json").read_text())["step"] == 6
+    assert json.loads((work / "checkpoint" / "state.json").read_text())["step"] == 6
+    stages = [json.loads(line)["stage"] for line in (work / "log.jsonl").read_text().splitlines()]
+    assert stages[0] == "data" and "resume" in stages and "dev" in stages and stages[-1] == "done"
+    assert not (out / "checkpoint").exists()  # checkpoints stay in the work folder, outside the model
     for name in ("config.json", "model.safetensors", "tokenizer.json", "calibration.json", "training_metrics.json"):
         assert (out / name).exists(), name
     scorer = load_scorer(out)
