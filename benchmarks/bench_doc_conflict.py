@@ -26,13 +26,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance.claims import ClaimOptions, extract_all  # noqa: E402
+from stance.stages.claims import ClaimOptions, extract_all  # noqa: E402
 from stance.config import load_yaml  # noqa: E402
-from stance.corpus import Corpus, Document  # noqa: E402
-from stance.fnc import read_fnc_csvs  # noqa: E402
-from stance.matrices import _top_mean, doc_conflict  # noqa: E402
-from stance.pairs import PairOptions, candidate_pairs  # noqa: E402
-from stance.scores import score_pairs  # noqa: E402
+from stance.stages.corpus import Corpus, Document  # noqa: E402
+from stance.data.stance_csv import read_fnc_csvs  # noqa: E402
+from stance.stages.matrices import _top_mean, doc_conflict  # noqa: E402
+from stance.stages.pairs import PairOptions, candidate_pairs  # noqa: E402
+from stance.stages.scores import score_pairs  # noqa: E402
 
 VARIANTS = {
     "sentence_nli_topk (before)": lambda items, k: _top_mean([s.contradiction or 0.0 for s in items], k),
@@ -112,7 +112,7 @@ def main() -> int:
         return 2
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from stance.scorer import load_scorer
+    from stance.models.scorer import load_scorer
 
     data = read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
     cfg = load_yaml(ROOT / "configs" / "default.yaml")

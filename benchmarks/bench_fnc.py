@@ -55,7 +55,8 @@ def relative_at_mix(ev, mix: dict[str, int]) -> float:
 def bench_time(a) -> None:
     import torch
 
-    from stance.fnc import format_evaluation, run_fnc
+    from stance.fnc.predict import run_fnc
+    from stance.fnc.scoring import format_evaluation
 
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -96,9 +97,12 @@ def claim_components(stances) -> dict[str, str]:
 
 
 def bench_claim_split(a) -> None:
-    from stance.fnc import (FEATURE_GROUPS, FeatureBuilder, HeadSpec, evaluate, feature_columns, fit_classifier,
-                            fit_tfidf, format_evaluation, load_fnc_config, read_fnc_csvs)
-    from stance.nli_data import data_path
+    from stance.data import data_path
+    from stance.data.stance_csv import read_fnc_csvs
+    from stance.fnc.config import HeadSpec, load_fnc_config
+    from stance.fnc.features import FEATURE_GROUPS, FeatureBuilder, feature_columns, fit_tfidf
+    from stance.fnc.head import fit_classifier
+    from stance.fnc.scoring import evaluate, format_evaluation
 
     cfg = load_fnc_config(a.config, model=a.model)
     data = read_fnc_csvs(data_path(a.data_dir, "fnc1", "train_bodies.csv"),
@@ -138,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("time", help="wall time of `stance fnc` from an empty cache")
     t.add_argument("--bodies", required=True)
     t.add_argument("--stances", required=True)
-    t.add_argument("--head", help="FNC head (default: MODEL/fnc_head.joblib)")
+    t.add_argument("--head", help="FNC head (default: MODEL/fnc_head.skops)")
     t.add_argument("--cache-dir", help="use this cache instead of a fresh temporary one")
     t.add_argument("--warm", action="store_true", help="run twice and report the second (cached) run too")
     t.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")

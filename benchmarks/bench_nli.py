@@ -19,10 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def candidate_pairs(n: int) -> list[tuple[str, str]]:
-    from stance.claims import ClaimOptions, extract_all
+    from stance.stages.claims import ClaimOptions, extract_all
     from stance.config import load_yaml
-    from stance.corpus import load_corpus
-    from stance.pairs import PairOptions, candidate_pairs as cands
+    from stance.stages.corpus import load_corpus
+    from stance.stages.pairs import PairOptions, candidate_pairs as cands
 
     cfg = load_yaml(ROOT / "configs" / "default.yaml")
     claims = extract_all(load_corpus(ROOT / "examples" / "bounties"), ClaimOptions.from_config(cfg["claims"]))
@@ -44,7 +44,7 @@ def main() -> None:
     import torch
     from transformers import pipeline
 
-    from stance.scorer import load_scorer
+    from stance.models.scorer import load_scorer
 
     if a.threads:
         torch.set_num_threads(a.threads)

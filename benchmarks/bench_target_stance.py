@@ -18,12 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stance.claims import ClaimOptions, extract_all  # noqa: E402
+from stance.stages.claims import ClaimOptions, extract_all  # noqa: E402
 from stance.config import load_yaml  # noqa: E402
-from stance.corpus import Corpus, Document  # noqa: E402
-from stance.evaluate import metrics  # noqa: E402
-from stance.fnc import read_fnc_csvs  # noqa: E402
-from stance.nli_data import split_by_body  # noqa: E402
+from stance.stages.corpus import Corpus, Document  # noqa: E402
+from stance.evaluation.labelled import metrics  # noqa: E402
+from stance.data.stance_csv import read_fnc_csvs, split_by_body  # noqa: E402
 
 
 def main() -> int:
@@ -37,10 +36,10 @@ def main() -> int:
     if not (d / "train_bodies.csv").exists():
         print(f"{d}: FNC-1 not found; this check reads ../shared/data/fnc1", file=sys.stderr)
         return 2
-    from stance.fnc import load_fnc_config
+    from stance.fnc.config import load_fnc_config
     from stance.pipeline import load_claim_tagger
-    from stance.scorer import load_scorer
-    from stance.targets import TargetOptions, fnc_stances, target_stances
+    from stance.models.scorer import load_scorer
+    from stance.stages.targets import TargetOptions, fnc_stances, target_stances
 
     fcfg = load_fnc_config(model=a.model)
     data = read_fnc_csvs(d / "train_bodies.csv", d / "train_stances.csv")

@@ -38,10 +38,10 @@ def main() -> None:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
-    from stance.config import load_yaml
-    from stance.train import LABELS, build_mixture, encode_examples, epoch_batches, resolve_base_model, train_step
+    from stance.config import load_train_config
+    from stance.training.nli import LABELS, build_mixture, encode_examples, epoch_batches, resolve_base_model, train_step
 
-    cfg = load_yaml(a.config)
+    cfg = load_train_config(a.config)
     torch.set_num_threads(int(cfg.get("threads", 2)))
     mix = build_mixture(cfg, (ROOT / cfg["data_dir"]).resolve())
     bs = int(cfg["batch_size"])

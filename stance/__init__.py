@@ -2,9 +2,9 @@
 
 Pipeline stages, one module each: corpus -> claims -> pairs -> scores -> matrices -> report.
 """
-from .errors import StanceError
-from .pipeline import RunResult, analyze, extract, load_config, run
-from .scorer import HFNLIScorer, Scorer, load_scorer
+from stance.errors import StanceError
+from stance.pipeline import RunResult, analyze, extract, load_config, run
+from stance.models.scorer import HFNLIScorer, Scorer, load_scorer
 
 __version__ = "0.1.0"
 __all__ = ["run", "analyze", "extract", "load_config", "RunResult", "Scorer", "HFNLIScorer", "load_scorer", "StanceError"]

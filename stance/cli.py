@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
-from .errors import StanceError
+from stance.errors import StanceError
 
 
 def _cmd_run(a) -> int:
-    from .pipeline import run
+    from stance.pipeline import run
 
     res = run(a.corpus, config=a.config, out=a.out, model=a.model, targets=a.target or None, quiet=a.quiet or None,
               overwrite=a.overwrite or None, skip_bad_files=a.skip_bad_files or None)
     if not a.quiet:
-        from .report import conflict_groups, oriented
+        from stance.stages.report import conflict_groups, oriented
 
         groups = conflict_groups(res.scored)
         rel = res.info["counts"]["relations"]
@@ -41,7 +42,7 @@ def _clip(text: str, n: int = 110) -> str:
 
 
 def _cmd_claims(a) -> int:
-    from .pipeline import extract_claims_to
+    from stance.pipeline import extract_claims_to
 
     path, claims = extract_claims_to(a.corpus, a.out, config=a.config, overwrite=a.overwrite,
                                      skip_bad_files=a.skip_bad_files or None)
@@ -54,7 +55,7 @@ def _cmd_claims(a) -> int:
 
 
 def _cmd_train(a) -> int:
-    from .train import train
+    from stance.training.nli import train
 
     train(a.config, a.out, resume=a.resume, data_dir=a.data_dir, quiet=a.quiet, work=a.work)
     print(f"model written to {a.out}")
@@ -62,7 +63,7 @@ def _cmd_train(a) -> int:
 
 
 def _cmd_train_tagger(a) -> int:
-    from .train_tagger import train_tagger
+    from stance.training.tagger import train_tagger
 
     state = train_tagger(a.out, polnear=a.polnear, work=a.work, epochs=a.epochs, resume=a.resume,
                          threads=a.threads, log=(lambda *x: None) if a.quiet else print)
@@ -71,8 +72,8 @@ def _cmd_train_tagger(a) -> int:
 
 
 def _scorer_for(a):
-    from .pipeline import load_config, resolve_path
-    from .scorer import load_scorer
+    from stance.pipeline import load_config, resolve_path
+    from stance.models.scorer import load_scorer
 
     cfg, _ = load_config(a.config)
     ref = a.model or cfg["scoring"]["model"]
@@ -83,14 +84,14 @@ def _scorer_for(a):
 
 
 def _cmd_eval(a) -> int:
-    from . import evaluate as E
+    from stance.evaluation import labelled as E
 
     chosen = [x for x in (a.pairs, a.stances, a.nli_dataset, a.polnear) if x]
     if len(chosen) != 1:
         raise StanceError("stance eval: give exactly one of --pairs FILE, --stances FILE, --nli-dataset KIND PATH "
                           "or --polnear [DIR]")
     if a.polnear:
-        from .eval_attribution import evaluate_polnear, format_polnear, write_polnear_json
+        from stance.evaluation.attribution import evaluate_polnear, format_polnear, write_polnear_json
 
         res = evaluate_polnear(a.split, a.extractor, polnear=None if a.polnear == "default" else a.polnear,
                                tagger_path=a.tagger, config=a.config)
@@ -111,8 +112,8 @@ def _cmd_eval(a) -> int:
             pairs, two_way, notes = E.read_nli_dataset(a.nli_dataset[0], a.nli_dataset[1], a.holdout)
         scorer = _scorer_for(a)
         if a.pairs and not a.nli_only:
-            from .judge import JudgeOptions
-            from .pipeline import load_claim_tagger, load_config
+            from stance.stages.judge import JudgeOptions
+            from stance.pipeline import load_claim_tagger, load_config
 
             cfg, _ = load_config(a.config)
             res = E.evaluate_pairs_judged(pairs, scorer, JudgeOptions.from_config(cfg.get("judge", {})), notes=notes,
@@ -129,6 +130,10 @@ def _cmd_eval(a) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="stance", description="Contradiction and stance detection across documents.")
+    noise = p.add_mutually_exclusive_group()
+    noise.add_argument("-v", "--verbose", action="store_true", help="debug diagnostics on stderr")
+    noise.add_argument("-q", "--quiet", dest="global_quiet", action="store_true",
+                       help="only warnings and errors on stderr (results still go to stdout)")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run the pipeline on a corpus and write a contradiction report")
@@ -193,10 +198,24 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--show-errors", type=int, default=50, help="misclassified pairs to print")
     e.set_defaults(func=_cmd_eval)
 
-    from .fnc import register_cli as register_fnc
+    from stance.fnc.cli import register_cli as register_fnc
 
     register_fnc(sub)
     return p
+
+
+def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
+    """Diagnostics (progress, stage counts, warnings) go to stderr through ``logging``; results to stdout."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    fmt = "%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s"
+    root = logging.getLogger("stance")
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(fmt))
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "0")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.global_quiet and hasattr(args, "quiet"):
+        args.quiet = True
+    setup_logging(verbose=args.verbose, quiet=args.global_quiet or bool(getattr(args, "quiet", False)))
     try:
         return args.func(args)
     except StanceError as exc:

@@ -1,6 +1,7 @@
 """The pipeline as a Python API: corpus -> claims -> pairs -> scores -> matrices -> report."""
 from __future__ import annotations
 
+import logging
 import copy
 import platform
 import random
@@ -10,17 +11,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .claims import Claim, ClaimOptions, extract_all
-from .config import DEFAULT_CONFIG, PROJECT_ROOT, load_yaml
-from .corpus import Corpus, load_corpus
-from .errors import StanceError
-from .judge import JudgeOptions
-from .matrices import ClaimMatrix, DocMatrix, SpeakerMatrix, claim_matrix, doc_matrix, speaker_matrix
-from .pairs import PairOptions, candidate_pairs
-from .report import ReportData, check_out_dir, write_report
-from .scorer import Scorer, load_scorer
-from .scores import ScoredPair, score_pairs
-from .targets import TargetOptions, TargetStance, target_stances
+from stance.stages.claims import Claim, ClaimOptions, extract_all
+from stance.config import DEFAULT_CONFIG, PROJECT_ROOT, RunConfig, load_yaml, validate
+from stance.stages.corpus import Corpus, load_corpus
+from stance.errors import StanceError
+from stance.stages.judge import JudgeOptions
+from stance.stages.matrices import ClaimMatrix, DocMatrix, SpeakerMatrix, claim_matrix, doc_matrix, speaker_matrix
+from stance.stages.pairs import PairOptions, candidate_pairs
+from stance.stages.report import ReportData, check_out_dir, write_report
+from stance.models.scorer import Scorer, load_scorer
+from stance.stages.scores import ScoredPair, score_pairs
+from stance.stages.targets import TargetOptions, TargetStance, target_stances
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,17 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def load_config(config: str | Path | dict | None = None) -> tuple[dict, str]:
-    """Defaults from configs/default.yaml, overlaid with a user config (path or dict)."""
+    """Defaults from configs/default.yaml, overlaid with a user config (path or dict), validated
+    (unknown keys, wrong types and unknown choices are one-line errors naming the file and key)."""
     base = load_yaml(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else {}
+    validate(RunConfig, base, DEFAULT_CONFIG)
     if config is None:
-        return base, str(DEFAULT_CONFIG)
-    if isinstance(config, dict):
-        return _merge(base, config), "<dict>"
-    return _merge(base, load_yaml(config)), str(config)
+        merged, where = base, str(DEFAULT_CONFIG)
+    elif isinstance(config, dict):
+        merged, where = _merge(base, config), "<dict>"
+    else:
+        merged, where = _merge(base, load_yaml(config)), str(config)
+    return validate(RunConfig, merged, where).model_dump(), where
 
 
 def resolve_path(p: str | Path) -> Path:
@@ -80,15 +87,17 @@ def load_claim_tagger(cfg: dict):
     ref = cfg["claims"].get("tagger")
     if not ref:
         return None
-    from .tagger import load_tagger
+    from stance.models.tagger import load_tagger
 
+    log.debug("attribution tagger: %s", resolve_path(str(ref)))
     return load_tagger(resolve_path(str(ref)))
 
 
 def extract(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
             skip_bad_files: bool | None = None) -> tuple[Corpus, list[Claim]]:
     """Stages 1-2 only: the corpus and its attributed claims (source, cue, content, attitude)."""
-    cfg, _ = load_config(config)
+    cfg, where = load_config(config)
+    log.debug("config: %s", where)
     if isinstance(corpus, Corpus):
         docs = corpus
     else:
@@ -107,8 +116,8 @@ def extract_claims_to(corpus, out: str | Path, *, config=None, overwrite: bool =
     """``stance claims``: write OUT/claims.jsonl atomically; returns its path and the claims."""
     import json
 
-    from .iohelpers import atomic_write_text
-    from .report import claim_record
+    from stance.iohelpers import atomic_write_text
+    from stance.stages.report import claim_record
 
     out = Path(out)
     target = out / "claims.jsonl"
@@ -134,7 +143,7 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         cfg["corpus"]["skip_bad_files"] = skip_bad_files
     if quiet is not None:
         cfg["report"]["quiet"] = quiet
-    from .matrices import DOC_AGGREGATIONS
+    from stance.stages.matrices import DOC_AGGREGATIONS
 
     agg = str(cfg["matrices"].get("doc_aggregation", "disagreement"))
     if agg not in DOC_AGGREGATIONS:  # checked before any expensive stage
@@ -144,7 +153,7 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     seed = int(cfg.get("seed", 13))
     random.seed(seed)
     np.random.seed(seed)
-    say = (lambda *a: None) if cfg["report"].get("quiet") else (lambda *a: print(*a, flush=True))
+    say = (lambda msg: None) if cfg["report"].get("quiet") else log.info
     timings: dict[str, float] = {}
 
     t = time.perf_counter()

@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny randomly initialised NLI classifier saved to a temp folder.
 
-It is loaded through the same code users run (``stance.scorer.load_scorer``); the label order
+It is loaded through the same code users run (``stance.models.scorer.load_scorer``); the label order
 is permuted on purpose, so any position-based label mapping would fail the tests.
 """
 from __future__ import annotations

@@ -1,9 +1,9 @@
 import pytest
 
-from stance.attribution import attribute
-from stance.claims import ClaimOptions, extract_all
+from stance.stages.attribution import attribute
+from stance.stages.claims import ClaimOptions, extract_all
 from stance.config import load_yaml
-from stance.corpus import load_corpus
+from stance.stages.corpus import load_corpus
 
 from conftest import EXAMPLE, PROJECT
 

@@ -1,6 +1,6 @@
-from stance.claims import ClaimOptions, extract_all, extract_claims
+from stance.stages.claims import ClaimOptions, extract_all, extract_claims
 from stance.config import load_yaml
-from stance.corpus import Document, load_corpus
+from stance.stages.corpus import Document, load_corpus
 
 from conftest import EXAMPLE, PROJECT
 
@@ -81,7 +81,7 @@ def test_design_card_claims_are_attributed_propositions():
 
 
 def test_tagger_spans_lead_where_the_tagger_finds_a_cue():
-    from stance.tagger import Span
+    from stance.models.tagger import Span
 
     text = ("The minister has learned that the border will close on Monday. "
             "Reports that the deal collapsed should be treated with caution.")

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from stance.corpus import load_corpus
+from stance.stages.corpus import load_corpus
 from stance.errors import StanceError
 
 from conftest import EXAMPLE

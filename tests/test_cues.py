@@ -1,6 +1,6 @@
 import pytest
 
-from stance.cues import attitude_of, evidential_frame
+from stance.stages.cues import attitude_of, evidential_frame
 
 
 @pytest.mark.parametrize("cue, attitude", [

@@ -135,8 +135,8 @@ def test_target_stances_come_from_the_fnc_head(e2e_out, tmp_path):
     """One stance model: `stance run --target` gives the labels `stance fnc` gives on the same texts."""
     import csv
 
-    from stance.corpus import load_corpus
-    from stance.fnc import run_fnc
+    from stance.stages.corpus import load_corpus
+    from stance.fnc.predict import run_fnc
 
     docs = load_corpus(EXAMPLE).documents
     bodies, stances = tmp_path / "bodies.csv", tmp_path / "stances.csv"

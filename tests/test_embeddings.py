@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from stance.embeddings import embed, resolve_embedding_model
+from stance.models.embeddings import embed, resolve_embedding_model
 from stance.errors import StanceError
 
 TEXTS = ["Russia paid bounties to the Taliban, officials said.", "The weather was warm.",

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from stance import evaluate as E
+from stance.evaluation import labelled as E
 from stance.cli import main
 from stance.errors import StanceError
 

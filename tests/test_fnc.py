@@ -10,10 +10,15 @@ import numpy as np
 import pytest
 
 from stance.errors import StanceError
-from stance.fnc import (FEATURE_NAMES, FNC_LABELS, ArrayStore, FNCData, HeadSpec, evaluate, fnc_best_score,
-                        fnc_score, load_fnc_config, load_head, read_fnc_csvs, register_cli, run_fnc, save_head,
-                        train_fnc)
-from stance.nli_data import StanceExample
+from stance.data.stance_csv import FNC_LABELS, FNCData, StanceExample, read_fnc_csvs
+from stance.fnc.cache import ArrayStore
+from stance.fnc.cli import register_cli
+from stance.fnc.config import HeadSpec, load_fnc_config
+from stance.fnc.features import FEATURE_NAMES
+from stance.fnc.head import load_head, save_head
+from stance.fnc.predict import run_fnc
+from stance.fnc.scoring import evaluate, fnc_best_score, fnc_score
+from stance.fnc.train import train_fnc
 
 # --- official score ---------------------------------------------------------------------
 
@@ -192,7 +197,7 @@ def trained(tiny_model, tmp_path_factory):
     cfg = tiny_config(tiny_model, root / "cache",
                       candidates=(HeadSpec("logreg"), HeadSpec("hgb", params={"max_iter": 20})))
     result = train_fnc(cfg, quiet=True, fnc_data=read_fnc_csvs(b, s), dev_csv_dir=root / "dev")
-    head_path = save_head(result.head, root / "fnc_head.joblib")
+    head_path = save_head(result.head, root / "fnc_head.skops")
     return root, cfg, result, head_path
 
 
@@ -214,7 +219,7 @@ def test_training_end_to_end(trained):
 
 @pytest.mark.slow
 def test_features_are_sane(trained, tiny_model):
-    from stance.fnc import FeatureBuilder
+    from stance.fnc.features import FeatureBuilder
 
     root, cfg, result, _ = trained
     data = read_fnc_csvs(root / "data" / "bodies.csv", root / "data" / "stances.csv")
@@ -234,9 +239,8 @@ def test_features_are_sane(trained, tiny_model):
 
 
 def replace_floor(cfg, floor):
-    from dataclasses import replace
 
-    return replace(cfg, nli_floor=floor)
+    return cfg.model_copy(update={"nli_floor": floor})
 
 
 @pytest.mark.slow
@@ -275,7 +279,7 @@ def test_unlabelled_stances_write_submission_csv(trained, tmp_path):
 def test_missing_head_is_a_stance_error(tmp_path):
     b, s = write_csvs(tmp_path)
     with pytest.raises(StanceError, match="fnc-train"):
-        run_fnc(b, s, head_path=tmp_path / "none.joblib", json_out=tmp_path / "x.json", quiet=True)
+        run_fnc(b, s, head_path=tmp_path / "none.skops", json_out=tmp_path / "x.json", quiet=True)
 
 
 def test_register_cli_adds_both_commands(tmp_path):
@@ -283,8 +287,8 @@ def test_register_cli_adds_both_commands(tmp_path):
     register_cli(parser.add_subparsers(dest="command", required=True))
     a = parser.parse_args(["fnc", "--bodies", "b.csv", "--stances", "s.csv", "--json", "o.json"])
     assert callable(a.func) and a.json == "o.json" and a.head is None
-    t = parser.parse_args(["fnc-train", "--out", str(tmp_path / "h.joblib")])
-    assert callable(t.func) and t.out.endswith("h.joblib")
+    t = parser.parse_args(["fnc-train", "--out", str(tmp_path / "h.skops")])
+    assert callable(t.func) and t.out.endswith("h.skops")
     # a missing bodies file surfaces as a StanceError from the command function
     b, s = write_csvs(tmp_path)
     bad = parser.parse_args(["fnc", "--bodies", str(tmp_path / "missing.csv"), "--stances", str(s)])
@@ -295,3 +299,25 @@ def test_register_cli_adds_both_commands(tmp_path):
 def test_fnc_data_gold():
     data = FNCData({"1": "x"}, [StanceExample("h", "1", "agree")], True)
     assert data.gold == ["agree"]
+
+
+class UntrustedClassifier:
+    """Stands for any class outside the trusted list (in a pickle, it could run code on load)."""
+
+    def predict(self, X):
+        return ["agree"] * len(X)
+
+
+def test_head_file_with_untrusted_types_is_refused(tmp_path):
+    """A head is loaded without pickle: a file carrying a type outside the trusted list is refused."""
+    import skops.io as sio
+
+    path = tmp_path / "evil.skops"
+    path.write_bytes(sio.dumps({"format": 2, "classifier": UntrustedClassifier(), "vectorizer": None, "columns": [0],
+                                "config": {}, "nli_model": "x", "spec": {"kind": "hgb", "class_weight": "none",
+                                                                          "params": {}}}))
+    with pytest.raises(StanceError, match="does not trust"):
+        load_head(path)
+    (tmp_path / "junk.skops").write_bytes(b"not a zip")
+    with pytest.raises(StanceError, match="not a readable FNC head"):
+        load_head(tmp_path / "junk.skops")

@@ -1,8 +1,8 @@
 """The attitude calculus on hand-made pairs: content NLI x attitudes -> relation and conflict score."""
 import pytest
 
-from stance.claims import Claim
-from stance.judge import CONFLICTS, JudgeOptions, judge, nli_content
+from stance.stages.claims import Claim
+from stance.stages.judge import CONFLICTS, JudgeOptions, judge, nli_content
 
 OPTS = JudgeOptions(conflict_threshold=0.5, support_threshold=0.5, doubt_weight=0.8, related_floor=0.35)
 

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from stance.claims import Claim
-from stance.judge import Judgement
-from stance.matrices import claim_matrix, doc_conflict, doc_matrix, ranked_contradictions, speaker_matrix
-from stance.pairs import ClaimPair
-from stance.scores import ScoredPair
+from stance.stages.claims import Claim
+from stance.stages.judge import Judgement
+from stance.stages.matrices import claim_matrix, doc_conflict, doc_matrix, ranked_contradictions, speaker_matrix
+from stance.stages.pairs import ClaimPair
+from stance.stages.scores import ScoredPair
 
 
 def sp(a, b, conflict, support, relation=None, speakers=("s", "t")):
@@ -47,7 +47,7 @@ def test_document_aggregations_rank_a_debunking_pair_over_an_agreeing_pair():
 
 
 def test_unmatched_conflict_is_discounted_by_the_claims_other_support():
-    from stance.matrices import unmatched_conflicts
+    from stance.stages.matrices import unmatched_conflicts
 
     items = [sp("a#1", "b#1", 0.8, 0.0), sp("a#1", "b#2", 0.0, 0.9)]   # b also carries a#1's claim
     assert unmatched_conflicts(items)[0] == pytest.approx(0.8 * (1 - 0.9))

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from stance.cli import main
-from stance.scorer import load_scorer
+from stance.models.scorer import load_scorer
 
 from conftest import FIXTURES, bundled_model_or_skip
 

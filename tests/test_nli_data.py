@@ -1,6 +1,7 @@
 import pytest
 
-from stance import nli_data as D
+from stance.data import nli as D
+from stance.data.stance_csv import StanceExample, split_by_body
 from stance.errors import DataMissingError
 
 
@@ -22,8 +23,8 @@ def test_xnli_numeric_labels_and_snli_dash_skipped(tmp_path):
 
 
 def test_body_disjoint_split():
-    stances = [D.StanceExample(f"h{i}", str(i % 10), "agree") for i in range(100)]
-    train, dev = D.split_by_body(stances, 0.2, seed=1)
+    stances = [StanceExample(f"h{i}", str(i % 10), "agree") for i in range(100)]
+    train, dev = split_by_body(stances, 0.2, seed=1)
     assert {s.body_id for s in train}.isdisjoint({s.body_id for s in dev}) and len(dev) == 20
 
 

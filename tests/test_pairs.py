@@ -1,7 +1,7 @@
 import numpy as np
 
-from stance.claims import Claim
-from stance.pairs import PairOptions, candidate_pairs, lexical_similarity
+from stance.stages.claims import Claim
+from stance.stages.pairs import PairOptions, candidate_pairs, lexical_similarity
 
 
 def claims_for(n_docs, per_doc):

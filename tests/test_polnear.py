@@ -1,7 +1,7 @@
 """PolNeAR reading and token-level scoring, on a hand-made brat file (the corpus itself is not committed)."""
 import pytest
 
-from stance import polnear as P
+from stance.data import polnear as P
 from stance.errors import StanceError
 
 TEXT = "Trump said that the wall will be built. Officials denied it, according to aides."
@@ -64,7 +64,7 @@ def test_real_dev_split_when_present():
 
 
 def test_piece_labels_open_a_b_tag_per_span():
-    from stance.train_tagger import LABEL_ID, _piece_labels
+    from stance.training.tagger import LABEL_ID, _piece_labels
 
     art = P.Article("x", TEXT, P.parse_ann(ANN))
     offs = P.tokens(TEXT)

@@ -4,7 +4,7 @@ import pytest
 
 from stance.errors import StanceError
 from stance.pipeline import analyze, run
-from stance.report import OUTPUT_FILES, check_out_dir
+from stance.stages.report import OUTPUT_FILES, check_out_dir
 
 from conftest import EXAMPLE
 
@@ -68,7 +68,7 @@ def test_existing_output_needs_overwrite(tiny_run, tiny_model):
 
 
 def test_failed_run_leaves_no_output_folder(tmp_path, tiny_model, monkeypatch):
-    import stance.report as report
+    import stance.stages.report as report
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
@@ -87,7 +87,7 @@ def test_analyze_writes_nothing(tiny_model, tmp_path, monkeypatch):
 
 
 def _claim(cid, doc, text, speaker, attitude, content=None, cue=None):
-    from stance.claims import Claim
+    from stance.stages.claims import Claim
 
     start = 0
     content = content or text
@@ -101,12 +101,12 @@ def _claim(cid, doc, text, speaker, attitude, content=None, cue=None):
 
 def _hand_report(tmp_path):
     """A report rendered from hand-made judgements: what a reader sees, checked line by line."""
-    from stance.corpus import Corpus, Document
-    from stance.judge import Judgement
-    from stance.matrices import claim_matrix, doc_matrix
-    from stance.pairs import ClaimPair
-    from stance.report import ReportData, write_report
-    from stance.scores import ScoredPair
+    from stance.stages.corpus import Corpus, Document
+    from stance.stages.judge import Judgement
+    from stance.stages.matrices import claim_matrix, doc_matrix
+    from stance.stages.pairs import ClaimPair
+    from stance.stages.report import ReportData, write_report
+    from stance.stages.scores import ScoredPair
 
     a_text = "Mujahid denied that the Taliban took Russia's money & said it's \"a smear\" <b>."
     b_text = "Russia paid bounties to the Taliban, officials said."

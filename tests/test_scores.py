@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from stance.claims import Claim
-from stance.pairs import ClaimPair
-from stance.scores import combine, score_pairs
+from stance.stages.claims import Claim
+from stance.stages.pairs import ClaimPair
+from stance.stages.scores import combine, score_pairs
 
 
 class FixedScorer:

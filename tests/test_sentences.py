@@ -1,4 +1,4 @@
-from stance.sentences import split_sentences
+from stance.stages.sentences import split_sentences
 
 
 def test_abbreviations_quotes_dashes_and_headlines_survive():

@@ -1,4 +1,4 @@
-from stance.speakers import merge_keys, speaker_key
+from stance.stages.speakers import merge_keys, speaker_key
 
 
 def test_speaker_key_strips_roles_titles_and_appositions():

@@ -1,6 +1,6 @@
 import random
 
-from stance import synthetic as S
+from stance.training import synthetic as S
 
 SENT = "Officials said 12 soldiers were killed in Iran in 2019 after the attack was confirmed."
 

@@ -2,7 +2,7 @@
 import pytest
 
 from stance.errors import StanceError
-from stance.tagger import BIO, bio_to_spans, load_tagger
+from stance.models.tagger import BIO, bio_to_spans, load_tagger
 
 
 def test_bio_to_spans_merges_pieces_and_splits_at_b_tags():

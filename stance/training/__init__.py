@@ -1,0 +1,1 @@
+"""Training recipes: the NLI cross-encoder, the attribution tagger, and the pairs they are built from."""
