@@ -26,8 +26,13 @@ demo: setup
 test: setup
 	$(PY) -m pytest -q
 
+# the developer loop: every test that loads no real model, under a minute
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow"
+
 bench: setup
 	$(PY) benchmarks/bench_nli.py
+	$(PY) benchmarks/bench_train.py --json out/bench_train.json
 	$(PY) benchmarks/bench_pipeline.py
 
 train: setup
@@ -52,6 +57,7 @@ eval: setup
 	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout configs/train_nli.yaml --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout configs/train_nli.yaml --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset rte $(DATA)/nli/rte/dev.tsv --json $(EVAL_OUT)/rte_dev.json --show-errors 0
+	for r in 1 2 3; do $(VENV)/bin/stance eval --nli-dataset anli $(DATA)/nli/anli_dev/R$$r.dev.jsonl --json $(EVAL_OUT)/anli_r$$r.json --show-errors 0; done
 	$(VENV)/bin/stance eval --polnear --extractor hybrid --json $(EVAL_OUT)/polnear_dev_hybrid.json
 	$(VENV)/bin/stance eval --polnear --extractor tagger --json $(EVAL_OUT)/polnear_dev_tagger.json
 	$(VENV)/bin/stance eval --polnear --extractor rules --json $(EVAL_OUT)/polnear_dev_rules.json

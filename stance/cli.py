@@ -1,4 +1,4 @@
-"""``stance`` command line: a thin layer over the Python API (stance.run, stance.train, ...)."""
+"""``stance`` command line: a thin layer over the Python API (stance.run, stance.extract, stance.training.nli.train, ...)."""
 from __future__ import annotations
 
 import argparse
@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="score a model on labelled pairs, NLI data sets or document stances")
     e.add_argument("--pairs", help="JSONL with premise, hypothesis, label")
     e.add_argument("--stances", help="JSONL with doc, target, stance (agree/disagree/discuss/unrelated)")
-    e.add_argument("--nli-dataset", nargs=2, metavar=("KIND", "PATH"), help="sick|snli|xnli|rte and its file")
+    e.add_argument("--nli-dataset", nargs=2, metavar=("KIND", "PATH"), help="sick|snli|xnli|rte|anli and its file")
     e.add_argument("--holdout", metavar="TRAIN_CONFIG",
                    help="with --nli-dataset snli|xnli: score only the part that training config held back")
     e.add_argument("--corpus", default="examples/bounties", help="corpus for --stances")
@@ -234,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stance: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `stance ... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

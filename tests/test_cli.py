@@ -15,12 +15,14 @@ def run_cli(capsys, *argv):
     return rc, err
 
 
+@pytest.mark.slow
 def test_empty_corpus(tmp_path, capsys, tiny_model):
     rc, err = run_cli(capsys, "run", str(tmp_path), "--model", str(tiny_model), "--out", str(tmp_path / "o"))
     assert rc == 2 and len(err) == 1 and "empty corpus" in err[0] and str(tmp_path) in err[0]
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_non_utf8_file_then_skip(tmp_path, capsys, tiny_model):
     (tmp_path / "good.txt").write_text("Russia paid bounties to militants, officials said.\n", encoding="utf-8")
     (tmp_path / "other.txt").write_text("The Taliban denied any relationship with Russia.\n", encoding="utf-8")
@@ -32,6 +34,7 @@ def test_non_utf8_file_then_skip(tmp_path, capsys, tiny_model):
     assert rc == 0 and (tmp_path / "o" / "report.html").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model_kind", ["missing", "encoder", "labels"])
 def test_bad_models(tmp_path, capsys, model_kind):
     from conftest import make_tiny_model
@@ -47,6 +50,7 @@ def test_bad_models(tmp_path, capsys, model_kind):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_non_empty_out_needs_overwrite(tmp_path, capsys, tiny_model):
     out = tmp_path / "o"
     out.mkdir()
@@ -79,6 +83,7 @@ def test_missing_corpus_is_reported_before_an_existing_output(tmp_path, capsys):
     assert rc == 2 and "corpus not found" in err[0]
 
 
+@pytest.mark.slow
 def test_claims_command_writes_attributed_claims_and_refuses_to_overwrite(tmp_path, capsys):
     import json
 

@@ -36,6 +36,7 @@ def test_run_config_errors_name_file_and_key(tmp_path, capsys, section, key, val
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_claims_command_validates_config_too(tmp_path, capsys):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("claim: {min_words: 3}\n")
@@ -75,6 +76,7 @@ def test_fnc_config_errors_exit_2(tmp_path, capsys, text, expect):
     assert rc == 2 and len(err) == 1 and "fnc.yaml" in err[0] and expect in err[0]
 
 
+@pytest.mark.slow
 def test_quiet_and_verbose_control_diagnostics(tmp_path, capsys):
     rc = main(["-q", "claims", str(EXAMPLE), "--out", str(tmp_path / "q")])
     out, err = capsys.readouterr()

@@ -59,6 +59,7 @@ def test_bad_input_names_line_and_field(tmp_path, line, message):
     assert any(m in str(exc.value) for m in message.split("|"))
 
 
+@pytest.mark.slow
 def test_cli_eval_on_fixture_with_tiny_model(tiny_model, tmp_path, capsys):
     out = tmp_path / "m.json"
     rc = main(["eval", "--pairs", str(FIXTURES / "claim_pairs.jsonl"), "--model", str(tiny_model), "--json", str(out)])
@@ -125,6 +126,7 @@ def test_judged_eval_maps_relations_to_nli_labels():
     assert bare.predictions[0] == "entailment"        # the denial reads as entailment without the judgement
 
 
+@pytest.mark.slow
 def test_cli_eval_judgement_and_nli_only_keep_json_keys(tiny_model, tmp_path, capsys):
     f = write(tmp_path, ['{"premise": "Officials said Russia paid bounties.", "hypothesis": "The Taliban denied '
                          'that Russia paid bounties.", "label": "contradiction"}'])

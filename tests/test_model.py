@@ -1,20 +1,30 @@
-"""The shipped model: loads through the pipeline's scorer with the right labels, and regression guards.
+"""The shipped model: loads through the pipeline's scorer with the right labels, reads textbook NLI
+pairs right, treats attribution frames the way the fixture guide does, and stays above a fixture floor.
 
-The regression pairs are fixture pairs the model gets right with probability >= 0.75 when this
-test was written (4 contradictions, 4 entailments, 3 neutrals); the floor sits below the measured
-fixture figures (accuracy 0.515, macro-F1 0.477), so it catches regressions, not noise.
+The textbook pairs are written here (not taken from the fixture set, and not chosen by what a model
+got right): any NLI model worth shipping must get them, so a failure is a regression, not noise.
 """
 import json
 
 import pytest
+
+pytestmark = pytest.mark.slow  # runs the pipeline or loads the bundled model
 
 from stance.cli import main
 from stance.models.scorer import load_scorer
 
 from conftest import FIXTURES, bundled_model_or_skip
 
-REGRESSION_IDS = ["cp-002", "cp-033", "cp-036", "cp-049", "cp-067", "cp-069", "cp-084", "cp-088",
-                  "cp-115", "cp-116", "cp-117"]
+TEXTBOOK = [
+    ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
+    ("A man is playing a guitar on stage.", "Nobody is playing an instrument.", "contradiction"),
+    ("A man is playing a guitar on stage.", "The man is a famous musician.", "neutral"),
+    ("The ministry said on Tuesday that 12 soldiers were killed in the attack.",
+     "Soldiers were killed in the attack.", "entailment"),
+    ("The city council approved the new bridge by a vote of 7 to 2.", "The city council rejected the new bridge.",
+     "contradiction"),
+    ("The company reported record profits this year.", "The company's chief executive will resign.", "neutral"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +40,10 @@ def test_bundled_model_labels_and_calibration(scorer):
     assert {v.lower() for v in cfg["id2label"].values()} == {"entailment", "neutral", "contradiction"}
 
 
-def test_regression_pairs_match_gold(scorer):
-    rows = {r["id"]: r for r in map(json.loads, (FIXTURES / "claim_pairs.jsonl").read_text().splitlines())}
-    chosen = [rows[i] for i in REGRESSION_IDS]
-    probs = scorer.predict([(r["premise"], r["hypothesis"]) for r in chosen])
-    got = [scorer.labels[i] for i in probs.argmax(1)]
-    assert got == [r["label"] for r in chosen]
+@pytest.mark.parametrize("premise, hypothesis, gold", TEXTBOOK)
+def test_textbook_pairs(scorer, premise, hypothesis, gold):
+    probs = scorer.predict([(premise, hypothesis)])[0]
+    assert scorer.labels[int(probs.argmax())] == gold, dict(zip(scorer.labels, probs.round(3)))
 
 
 def test_fixture_floor(tmp_path, capsys):

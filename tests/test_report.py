@@ -2,6 +2,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the pipeline or loads the bundled model
+
 from stance.errors import StanceError
 from stance.pipeline import analyze, run
 from stance.stages.report import OUTPUT_FILES, check_out_dir
@@ -42,6 +44,7 @@ def test_pairs_jsonl_has_both_directions(tiny_run):
 def test_run_json_records_model_hash_config_versions_timings(tiny_run):
     info = json.loads((tiny_run.out_dir / "run.json").read_text())
     assert len(info["model"]["weights_sha256"]) == 64
+    assert info["model"]["device"] == "cpu" and info["model"]["compute_dtype"] == "float32"
     assert info["config"]["pairs"]["top_k"] == 8 and info["versions"]["torch"]
     assert {"corpus", "claims", "pairs", "scores", "matrices"} <= set(info["timings_s"])
     assert info["counts"]["documents"] == 5 and info["counts"]["pairs_scored"] == len(tiny_run.scored)
@@ -67,17 +70,40 @@ def test_existing_output_needs_overwrite(tiny_run, tiny_model):
     assert (res.out_dir / "report.md").exists()
 
 
-def test_failed_run_leaves_no_output_folder(tmp_path, tiny_model, monkeypatch):
+def _fail_on_nth_write(monkeypatch, n):
+    """Let the report write n-1 files into its staging folder, then fail (a full disk, a kill)."""
     import stance.stages.report as report
 
-    def boom(*a, **k):
-        raise RuntimeError("disk full")
+    real, calls = report.atomic_write_text, []
 
-    monkeypatch.setattr(report, "_heatmap_png", boom)
+    def flaky(path, text):
+        calls.append(path)
+        if len(calls) == n:
+            raise OSError("disk full")
+        return real(path, text)
+
+    monkeypatch.setattr(report, "atomic_write_text", flaky)
+    return calls
+
+
+def test_failed_run_leaves_no_output_folder(tmp_path, tiny_model, monkeypatch):
+    calls = _fail_on_nth_write(monkeypatch, 4)
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(OSError, match="disk full"):
         run(EXAMPLE, out=out, model=str(tiny_model), quiet=True)
+    assert len(calls) == 4 and calls[0].parent.name.endswith(".partial")  # files were staged before the failure
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_failed_rerun_keeps_the_previous_report(tmp_path, tiny_model, monkeypatch):
+    out = tmp_path / "out"
+    run(EXAMPLE, out=out, model=str(tiny_model), quiet=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _fail_on_nth_write(monkeypatch, 3)
+    with pytest.raises(OSError):
+        run(EXAMPLE, out=out, model=str(tiny_model), quiet=True, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_analyze_writes_nothing(tiny_model, tmp_path, monkeypatch):
@@ -137,7 +163,17 @@ def test_report_leads_with_who_contradicts_whom(tmp_path):
     assert "| Mujahid | officials | 0.90 | 1/1 | denies 1 |" in md
     html = (out / "report.html").read_text(encoding="utf-8")
     card = html[html.index('<div class="pair card"'):]
+    card = card[:card.index("</section>")]
     assert 'data-relation="denies"' in card and 'data-doc-a="nyt"' in card and 'data-doc-b="trt"' in card
+    assert 'data-source-a="Mujahid"' in card and 'data-source-b="officials"' in card and 'data-score="0.9000"' in card
+    # both sentences, with source, cue and content marked by span, and document text escaped as data
+    assert ('<b class="source">Mujahid</b> <em class="cue">denied</em> that '
+            '<mark class="content">the Taliban took Russia&#39;s money</mark> &amp; said') in card
+    assert "&lt;b&gt;." in card and "<b>." not in card
+    assert '<mark class="content">Russia paid bounties to the Taliban</mark>, officials <em class="cue">said</em>' in card
+    assert '<span class="att att-denies">denies</span>' in card and '<span class="att att-asserts">asserts</span>' in card
+    # the speaker matrix shows the conflict in both cells, with its count
+    assert 'title="Mujahid × officials: 0.90, 1 conflicting pairs"' in html
     assert 'data-source-a="Mujahid"' in card and 'data-source-b="officials"' in card and 'data-score="0.9000"' in card
     assert '<mark class="content">the Taliban took Russia&#39;s money</mark>' in card
     assert '<em class="cue">denied</em>' in card and '<b class="source">Mujahid</b>' in card

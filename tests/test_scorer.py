@@ -77,6 +77,7 @@ def test_unidentifiable_labels_are_a_clear_error(tmp_path, id2label):
         load_scorer(folder)
 
 
+@pytest.mark.slow
 def test_not_a_classifier_missing_folder_and_unreachable_hub_id(tmp_path):
     enc = make_tiny_model(tmp_path / "enc", {0: "entailment", 1: "neutral", 2: "contradiction"}, architecture="encoder")
     with pytest.raises(StanceError, match="not a sequence-classification model"):
@@ -87,7 +88,7 @@ def test_not_a_classifier_missing_folder_and_unreachable_hub_id(tmp_path):
     empty.mkdir()
     with pytest.raises(StanceError, match="no config.json"):
         load_scorer(empty)
-    with pytest.raises(StanceError, match="cannot load model config"):
+    with pytest.raises(StanceError, match="definitely-not-a-model-xyz: cannot load the model config"):
         load_scorer("stance-test-org/definitely-not-a-model-xyz")
 
 
@@ -97,11 +98,52 @@ def test_label_synonyms():
     assert label_order({"0": "not_entailment", "1": "entailment"}, "x")[0] == ("entailment", "not_entailment")
 
 
-@pytest.mark.parametrize("precision", ["bf16", "int8"])
-def test_reduced_precision_paths_run_and_agree_roughly(tiny_model, precision):
-    ref = load_scorer(tiny_model).predict(PAIRS)
-    got = load_scorer(tiny_model, precision=precision).predict(PAIRS)
-    assert got.shape == ref.shape and np.allclose(got, ref, atol=0.1)
+def test_truncation_cuts_the_premise_and_keeps_the_hypothesis(tiny_model):
+    from stance.models.scorer import encode_pairs
+
+    scorer = load_scorer(tiny_model, max_length=24)
+    tok = scorer.tokenizer
+    premise = "Officials said that " + "the bounty story kept growing " * 20
+    hypothesis = "Russia paid the Taliban to attack US troops."
+    ids = encode_pairs(tok, [(premise, hypothesis)], 24)["input_ids"][0]
+    hyp_ids = tok(hypothesis, add_special_tokens=False)["input_ids"]
+    assert len(ids) == 24 and ids[-len(hyp_ids) - 1:-1] == hyp_ids   # [CLS] premise… [SEP] hypothesis [SEP]
+    assert tok.decode(ids[1:4]) == "officials said that"             # the premise keeps its start
+    # the score is the score of the truncated text: nothing past max_length reaches the model
+    kept = tok.decode(ids[1:ids.index(tok.sep_token_id)])
+    assert np.allclose(scorer.predict([(premise, hypothesis)]), scorer.predict([(kept, hypothesis)]), atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("precision, min_agreement, max_drift", [("bf16", 0.95, 0.03), ("int8", 0.85, 0.1)])
+def test_reduced_precision_agrees_with_fp32_on_real_pairs(precision, min_agreement, max_drift):
+    """On the bundled model (confident outputs, unlike a random tiny one) and the fixture pairs."""
+    from conftest import FIXTURES, bundled_model_or_skip
+
+    rows = [json.loads(x) for x in (FIXTURES / "claim_pairs.jsonl").read_text().splitlines()][:80]
+    pairs = [(r["premise"], r["hypothesis"]) for r in rows]
+    ref = load_scorer(bundled_model_or_skip()).predict(pairs)
+    got = load_scorer(bundled_model_or_skip(), precision=precision).predict(pairs)
+    assert ref.max(1).mean() > 0.6   # confident outputs: agreement below is not the agreement of noise
+    assert (got.argmax(1) == ref.argmax(1)).mean() >= min_agreement
+    assert np.abs(got - ref).mean() < max_drift   # int8 moves probabilities more (README: about 1 point)
+
+
+def test_configured_precision_is_honoured_whatever_the_stored_dtype(tiny_model, tmp_path):
+    import shutil
+
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    half = tmp_path / "half"
+    shutil.copytree(tiny_model, half)
+    AutoModelForSequenceClassification.from_pretrained(half).half().save_pretrained(half)
+    fp32 = load_scorer(half, precision="fp32")
+    assert next(fp32.model.parameters()).dtype == torch.float32
+    assert (fp32.info.device, fp32.info.compute_dtype) == ("cpu", "float32")
+    assert load_scorer(half, precision="bf16").info.compute_dtype == "bfloat16 autocast"
+    with pytest.raises(StanceError, match="CPU only"):
+        load_scorer(tiny_model, precision="int8", device="cuda")
 
 
 def test_unknown_precision_is_an_error(tiny_model):

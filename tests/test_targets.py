@@ -1,3 +1,4 @@
+import pytest
 import numpy as np
 
 from stance.stages.claims import Claim
@@ -30,6 +31,7 @@ def test_target_stances_per_document():
     assert next(t for t in out if t.doc_id == "b").evidence_claim == "b#1"
 
 
+@pytest.mark.slow
 def test_stance_model_fnc_needs_a_head_beside_the_model(tiny_model, tmp_path):
     import pytest
 

@@ -2,7 +2,7 @@
 
 Every loader maps its source's labels *honestly* onto ``entailment`` / ``neutral`` /
 ``contradiction``.  Two-way ``not_entailment`` labels stay ``not_entailment``: training
-treats them as "neutral or contradiction" (see :mod:`stance.train`), never as contradiction.
+treats them as "neutral or contradiction" (see :mod:`stance.training.nli`), never as contradiction.
 """
 from __future__ import annotations
 
@@ -47,14 +47,17 @@ def _mk(p, h, lab, src) -> NLIExample | None:
 
 
 def _jsonl(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield json.loads(line)
+    """JSONL rows through ``datasets`` (Arrow-backed, cached under ~/.cache/huggingface/datasets)."""
+    import datasets
+
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    yield from datasets.load_dataset("json", data_files=str(path), split="train")
 
 
 def _tsv(path: Path) -> Iterator[dict]:
+    """TSV rows with the csv module: some files here have ragged rows (a stray tab in a sentence) and
+    unbalanced quotes, which ``datasets``' pandas-based CSV reader rejects; DictReader keeps the row."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         yield from csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
 

@@ -100,9 +100,9 @@ def read_nli_dataset(kind: str, path: str | Path, holdout_config: str | Path | N
                 sick_split = "TRIAL"
                 notes.append("SICK: TRIAL rows only (TRAIN rows are training data)")
     loaders = {"sick": lambda: D.load_sick(p, sick_split), "snli": lambda: D.load_snli(p),
-               "xnli": lambda: D.load_xnli(p), "rte": lambda: D.load_rte(p)}
+               "xnli": lambda: D.load_xnli(p), "rte": lambda: D.load_rte(p), "anli": lambda: D.load_anli(p)}
     if kind not in loaders:
-        raise StanceError(f"--nli-dataset: unknown dataset '{kind}'; use sick, snli, xnli or rte")
+        raise StanceError(f"--nli-dataset: unknown dataset '{kind}'; use sick, snli, xnli, rte or anli")
     try:
         items = loaders[kind]()
     except (KeyError, ValueError, json.JSONDecodeError) as exc:

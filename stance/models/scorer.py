@@ -79,6 +79,8 @@ class ModelInfo:
     labels: tuple[str, ...]
     temperature: float
     thresholds: dict
+    device: str = "cpu"            # where it actually runs
+    compute_dtype: str = "float32"  # what it actually computes in (the configured precision)
 
 
 class HFNLIScorer:
@@ -97,13 +99,16 @@ class HFNLIScorer:
         if num_threads:
             torch.set_num_threads(num_threads)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.model.to(self.device).eval()
-        if self.device == "cpu" and self.model.dtype != torch.float32:
-            self.model.float()  # fp16 weights are for storage; CPU matmuls want fp32
         if precision not in ("fp32", "bf16", "int8"):
             raise StanceError(f"scoring.precision: '{precision}' is not supported; use fp32, bf16 or int8")
+        if precision == "int8" and self.device != "cpu":
+            raise StanceError(f"scoring.precision: int8 (dynamic quantisation) runs on the CPU only, and the device "
+                              f"is {self.device}; use fp32 or bf16, or set scoring.device: cpu")
+        # the configured precision, whatever the checkpoint's storage dtype (the bundled weights are fp16):
+        # fp32 and int8 compute from fp32 weights; bf16 keeps fp32 weights under bf16 autocast
+        self.model.float().to(self.device).eval()
         self.precision = precision
-        if precision == "int8" and self.device == "cpu":
+        if precision == "int8":
             # dynamic int8 matmuls (fbgemm, VNNI where present): weights quantised once, activations per batch
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -128,6 +133,8 @@ class HFNLIScorer:
             labels=self.labels,
             temperature=self.temperature,
             thresholds=self.thresholds,
+            device=self.device,
+            compute_dtype={"fp32": "float32", "bf16": "bfloat16 autocast", "int8": "int8 dynamic"}[precision],
         )
 
     def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
