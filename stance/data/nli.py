@@ -7,7 +7,6 @@ treats them as "neutral or contradiction" (see :mod:`stance.training.nli`), neve
 from __future__ import annotations
 
 import csv
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
