@@ -47,16 +47,21 @@ VARIANTS = {
 
 
 class CachedScorer:
-    """The bench's NLI memo on disk (keyed by model hash and text pair), so reruns cost no NLI."""
+    """The bench's NLI memo on disk as JSON (keyed by model hash and text pair), so reruns cost no NLI."""
 
     def __init__(self, scorer, path: Path):
-        import pickle
+        import json
 
         self.scorer, self.path, self.labels = scorer, path, scorer.labels
         self.info = scorer.info
-        key = getattr(scorer.info, "weights_sha256", "model")
-        self.memo = pickle.loads(path.read_bytes()) if path.exists() else {}
-        self.memo = self.memo if self.memo.get("__model__") == key else {"__model__": key}
+        self.key = getattr(scorer.info, "weights_sha256", "model")
+        self.memo = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+            if data.get("model") == self.key:
+                self.memo = {(a, b): np.array(row, dtype=np.float32) for a, b, row in data["pairs"]}
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged memo is rebuilt, never trusted
 
     def predict(self, pairs, batch_size=None):
         todo = [p for p in dict.fromkeys(pairs) if p not in self.memo]
@@ -66,10 +71,13 @@ class CachedScorer:
         return np.array([self.memo[p] for p in pairs]).reshape(len(pairs), len(self.labels))
 
     def save(self):
-        import pickle
+        import json
+
+        from stance.iohelpers import atomic_write_text
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_bytes(pickle.dumps(self.memo))
+        rows = [[a, b, [round(float(x), 6) for x in row]] for (a, b), row in self.memo.items()]
+        atomic_write_text(self.path, json.dumps({"model": self.key, "pairs": rows}))
 
 
 def groups(data, split: str, seed: int, max_headlines: int, per_class: tuple[int, int]):
@@ -120,7 +128,7 @@ def main() -> int:
     k = int(cfg["matrices"]["doc_top_k"])
     base = load_scorer(a.model)
     base.progress = False
-    scorer = CachedScorer(base, ROOT / ".cache" / "bench_doc_conflict" / "nli.pkl")
+    scorer = CachedScorer(base, ROOT / ".cache" / "bench_doc_conflict" / "nli.json")
     from stance.pipeline import load_claim_tagger
 
     tagger = load_claim_tagger(cfg)
