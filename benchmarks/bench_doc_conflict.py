@@ -120,7 +120,7 @@ def main() -> int:
         return 2
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from stance.models.scorer import load_scorer
+    from stance.models.factory import load_scorer
 
     data = read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
     cfg = load_yaml(ROOT / "configs" / "default.yaml")

@@ -44,7 +44,7 @@ def main() -> None:
     import torch
     from transformers import pipeline
 
-    from stance.models.scorer import load_scorer
+    from stance.models.factory import load_scorer
 
     if a.threads:
         torch.set_num_threads(a.threads)

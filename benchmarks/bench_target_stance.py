@@ -38,7 +38,7 @@ def main() -> int:
         return 2
     from stance.fnc.config import load_fnc_config
     from stance.pipeline import load_claim_tagger
-    from stance.models.scorer import load_scorer
+    from stance.models.factory import load_scorer
     from stance.stages.targets import TargetOptions, fnc_stances, target_stances
 
     fcfg = load_fnc_config(model=a.model)

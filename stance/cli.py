@@ -14,7 +14,7 @@ def _cmd_run(a) -> int:
     from stance.pipeline import run
 
     res = run(a.corpus, config=a.config, out=a.out, model=a.model, targets=a.target or None, quiet=a.quiet or None,
-              overwrite=a.overwrite or None, skip_bad_files=a.skip_bad_files or None)
+              overwrite=a.overwrite or None, skip_bad_files=a.skip_bad_files or None, overrides=_overrides(a))
     if not a.quiet:
         from stance.stages.report import conflict_groups, oriented
 
@@ -34,6 +34,21 @@ def _cmd_run(a) -> int:
         print(f"\nReport: {res.out_dir / 'report.html'}  (also report.md, contradictions.jsonl, run.json)")
         print(f"Time: {res.timings.get('total', 0):.1f}s  ({', '.join(f'{k} {v:.1f}s' for k, v in res.timings.items() if k != 'total')})")
     return 0
+
+
+def _overrides(a) -> dict:
+    """Command-line flags that set config keys (validated with the config)."""
+    out: dict = {}
+    if getattr(a, "engine", None):
+        out.setdefault("engine", {})["kind"] = a.engine
+    if getattr(a, "ray_address", None):
+        out.setdefault("engine", {})["address"] = a.ray_address
+    for flag, key in (("backend", "backend"), ("precision", "precision")):
+        if getattr(a, flag, None):
+            out.setdefault("scoring", {})[key] = getattr(a, flag)
+    if getattr(a, "no_cache", False):
+        out.setdefault("scoring", {})["cache"] = False
+    return out
 
 
 def _clip(text: str, n: int = 110) -> str:
@@ -72,15 +87,12 @@ def _cmd_train_tagger(a) -> int:
 
 
 def _scorer_for(a):
-    from stance.pipeline import load_config, resolve_path
-    from stance.models.scorer import load_scorer
+    from stance.pipeline import build_scorer, load_config
 
-    cfg, _ = load_config(a.config)
-    ref = a.model or cfg["scoring"]["model"]
-    local = resolve_path(ref)
-    return load_scorer(str(local) if local.exists() else ref, batch_size=int(cfg["scoring"]["batch_size"]),
-                       max_length=int(cfg["scoring"]["max_length"]),
-                       precision=str(cfg["scoring"].get("precision", "fp32")))
+    cfg, _ = load_config(a.config, _overrides(a))
+    if a.model:
+        cfg["scoring"]["model"] = a.model
+    return build_scorer(cfg)
 
 
 def _cmd_eval(a) -> int:
@@ -128,6 +140,12 @@ def _cmd_eval(a) -> int:
     return 0
 
 
+def _scoring_flags(p) -> None:
+    p.add_argument("--backend", choices=["torch", "onnx"], help="NLI backend (scoring.backend)")
+    p.add_argument("--precision", choices=["fp32", "bf16", "int8"], help="NLI precision (scoring.precision)")
+    p.add_argument("--no-cache", action="store_true", help="score every pair again (scoring.cache: false)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="stance", description="Contradiction and stance detection across documents.")
     noise = p.add_mutually_exclusive_group()
@@ -148,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--skip-bad-files", action="store_true",
                    help="skip empty, binary, non-UTF-8 or oversized files (corpus.skip_bad_files)")
     r.add_argument("--top", type=int, default=8, help="conflict groups printed (the report has them all)")
+    _scoring_flags(r)
+    r.add_argument("--engine", choices=["local", "ray"], help="where embedding and NLI run (engine.kind)")
+    r.add_argument("--ray-address", help="Ray cluster to join (engine.address; default $RAY_ADDRESS, else a local Ray)")
     r.set_defaults(func=_cmd_run)
 
     c = sub.add_parser("claims", help="extract attributed claims only (stages 1-2): writes DIR/claims.jsonl")
@@ -187,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--corpus", default="examples/bounties", help="corpus for --stances")
     e.add_argument("--model", help="NLI model folder or hub id (default: scoring.model)")
     e.add_argument("--config", help="YAML config overlaid on configs/default.yaml")
+    _scoring_flags(e)
     e.add_argument("--polnear", nargs="?", const="default", metavar="DIR",
                    help="attribution extraction on PolNeAR (default ../shared/data/attribution/polnear)")
     e.add_argument("--split", default="dev", help="with --polnear: dev (default) or train")

@@ -121,7 +121,17 @@ class ScoringConfig(Section):
     max_length: int = Field(256, ge=16)
     device: str = Field("auto", pattern=r"^(auto|cpu|cuda(:\d+)?|mps)$")
     precision: Literal["fp32", "bf16", "int8"] = "fp32"
+    backend: Literal["torch", "onnx"] = "torch"
     threads: int = Field(0, ge=0)
+    cache: bool = True
+    cache_dir: str = "~/.cache/stance"
+    chunk_pairs: int = Field(2048, ge=1)
+
+
+class EngineConfig(Section):
+    kind: Literal["local", "ray"] = "local"
+    address: Optional[str] = None
+    batch_pairs: int = Field(512, ge=1)
 
 
 class JudgeConfig(Section):
@@ -139,6 +149,7 @@ class MatricesConfig(Section):
     doc_support_weight: float = Field(1.0, ge=0)
     doc_top_k: int = Field(3, ge=1)
     max_speakers: int = Field(40, ge=1)
+    max_docs: int = Field(40, ge=2)
     contradiction_threshold: float = Field(0.5, ge=0, le=1)
     support_threshold: float = Field(0.5, ge=0, le=1)
 
@@ -166,6 +177,7 @@ class RunConfig(Section):
     claims: ClaimsConfig = ClaimsConfig()
     pairs: PairsConfig = PairsConfig()
     scoring: ScoringConfig = ScoringConfig()
+    engine: EngineConfig = EngineConfig()
     judge: JudgeConfig = JudgeConfig()
     matrices: MatricesConfig = MatricesConfig()
     targets: TargetsConfig = TargetsConfig()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import copy
+from collections import Counter
 import platform
 import random
 import time
@@ -18,8 +19,9 @@ from stance.errors import StanceError
 from stance.stages.judge import JudgeOptions
 from stance.stages.matrices import ClaimMatrix, DocMatrix, SpeakerMatrix, claim_matrix, doc_matrix, speaker_matrix
 from stance.stages.pairs import PairOptions, candidate_pairs
-from stance.stages.report import ReportData, check_out_dir, write_report
-from stance.models.scorer import Scorer, load_scorer
+from stance.stages.report import ReportData, check_out_dir, render, run_json, write_files
+from stance.models.factory import load_scorer
+from stance.models.scorer import Scorer
 from stance.stages.scores import ScoredPair, score_pairs
 from stance.stages.targets import TargetOptions, TargetStance, target_stances
 
@@ -47,9 +49,10 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def load_config(config: str | Path | dict | None = None) -> tuple[dict, str]:
-    """Defaults from configs/default.yaml, overlaid with a user config (path or dict), validated
-    (unknown keys, wrong types and unknown choices are one-line errors naming the file and key)."""
+def load_config(config: str | Path | dict | None = None, overrides: dict | None = None) -> tuple[dict, str]:
+    """Defaults from configs/default.yaml, overlaid with a user config (path or dict) and then with
+    ``overrides`` (command-line flags), validated (unknown keys, wrong types and unknown choices are
+    one-line errors naming the file and key)."""
     base = load_yaml(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else {}
     validate(RunConfig, base, DEFAULT_CONFIG)
     if config is None:
@@ -58,6 +61,8 @@ def load_config(config: str | Path | dict | None = None) -> tuple[dict, str]:
         merged, where = _merge(base, config), "<dict>"
     else:
         merged, where = _merge(base, load_yaml(config)), str(config)
+    if overrides:
+        merged = _merge(merged, overrides)
     return validate(RunConfig, merged, where).model_dump(), where
 
 
@@ -91,6 +96,36 @@ def load_claim_tagger(cfg: dict):
 
     log.debug("attribution tagger: %s", resolve_path(str(ref)))
     return load_tagger(resolve_path(str(ref)))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def build_scorer(cfg: dict) -> Scorer:
+    """The configured NLI scorer: backend (torch / onnx), precision, device; on the Ray engine a
+    ``RayScorer`` whose workers load the same model with the same settings."""
+    sc = cfg["scoring"]
+    device = None if sc.get("device", "auto") == "auto" else sc["device"]
+    model_ref = str(sc["model"])
+    local = resolve_path(model_ref)
+    ref = str(local) if local.exists() else model_ref
+    kwargs = {"batch_size": int(sc["batch_size"]), "max_length": int(sc["max_length"]), "device": device,
+              "precision": str(sc.get("precision", "fp32")), "backend": str(sc.get("backend", "torch"))}
+    if kwargs["backend"] == "onnx":
+        kwargs["cache_dir"] = str(sc.get("cache_dir", "~/.cache/stance"))
+    scorer = load_scorer(ref, num_threads=int(sc.get("threads") or 0) or None, **kwargs)
+    eng = cfg.get("engine", {})
+    if eng.get("kind", "local") == "ray":
+        from stance.engines.ray_engine import RayScorer
+
+        scorer = RayScorer(scorer, ref, kwargs, eng.get("address"), int(eng.get("batch_pairs", 512)))
+    return scorer
 
 
 def extract(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
@@ -132,9 +167,10 @@ def extract_claims_to(corpus, out: str | Path, *, config=None, overwrite: bool =
 
 def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
             model: str | None = None, targets: list[str] | None = None, skip_bad_files: bool | None = None,
-            scorer: Scorer | None = None, quiet: bool | None = None) -> RunResult:
-    """Run every stage and return the results without writing anything."""
-    cfg, cfg_path = load_config(config)
+            scorer: Scorer | None = None, quiet: bool | None = None, overrides: dict | None = None) -> RunResult:
+    """Run every stage and return the results without writing anything.  ``overrides`` is a partial
+    config (e.g. ``{"engine": {"kind": "ray"}}``) laid over ``config``."""
+    cfg, cfg_path = load_config(config, overrides)
     if model:
         cfg["scoring"]["model"] = model
     if targets is not None:
@@ -167,37 +203,53 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         say(f"skipped {skipped}")
     timings["corpus"] = time.perf_counter() - t
 
+    memory: dict[str, float] = {"corpus": peak_rss_mb()}
+    progress = not cfg["report"].get("quiet")
+    eng = cfg.get("engine", {})
+    embedder = None
+    if eng.get("kind", "local") == "ray":
+        from stance.engines.ray_engine import ray_embedder
+
+        embedder = ray_embedder(eng.get("address"), int(eng.get("batch_pairs", 512)))
+
     t = time.perf_counter()
-    claims = extract_all(docs, ClaimOptions.from_config(cfg["claims"]), load_claim_tagger(cfg))
+    claims = extract_all(docs, ClaimOptions.from_config(cfg["claims"]), load_claim_tagger(cfg), progress)
     if not claims:
         raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
                           f"check the documents or lower claims.min_words")
     timings["claims"] = time.perf_counter() - t
+    memory["claims"] = peak_rss_mb()
     say(f"{len(docs.documents)} documents, {len(claims)} claims")
 
     t = time.perf_counter()
     popts = PairOptions.from_config(cfg["pairs"])
-    pairs = candidate_pairs(claims, popts)
+    pairs = candidate_pairs(claims, popts, progress=progress, embedder=embedder)
     timings["pairs"] = time.perf_counter() - t
+    memory["pairs"] = peak_rss_mb()
     say(f"{len(pairs)} candidate pairs ({popts.mode}, top_k={popts.top_k}, floor={popts.min_similarity})")
 
     t = time.perf_counter()
     sc = cfg["scoring"]
     if scorer is None:
-        device = None if sc.get("device", "auto") == "auto" else sc["device"]
-        model_ref = str(sc["model"])
-        local = resolve_path(model_ref)
-        scorer = load_scorer(str(local) if local.exists() else model_ref, batch_size=int(sc["batch_size"]),
-                             max_length=int(sc["max_length"]), device=device,
-                             num_threads=int(sc.get("threads") or 0) or None,
-                             precision=str(sc.get("precision", "fp32")))
-    scorer.progress = not cfg["report"].get("quiet")
+        scorer = build_scorer(cfg)
+    scorer.progress = False   # score_pairs shows one bar over the whole stage
     timings["model_load"] = time.perf_counter() - t
     t = time.perf_counter()
     mcfg = cfg["matrices"]
-    scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"], mcfg["support_combine"],
-                         JudgeOptions.from_config(cfg.get("judge", {})))
+    cache = None
+    if sc.get("cache", True):
+        from stance.models.score_cache import open_score_cache
+
+        cache = open_score_cache(scorer, sc.get("cache_dir", "~/.cache/stance"))
+    try:
+        scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"],
+                             mcfg["support_combine"], JudgeOptions.from_config(cfg.get("judge", {})),
+                             cache, int(sc.get("chunk_pairs", 2048)), progress)
+    finally:
+        if cache is not None:
+            cache.close()
     timings["scores"] = time.perf_counter() - t
+    memory["scores"] = peak_rss_mb()
 
     t = time.perf_counter()
     doc_ids = [d.id for d in docs.documents]
@@ -205,31 +257,36 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     dm = doc_matrix(doc_ids, scored, int(mcfg["doc_top_k"]), float(mcfg["contradiction_threshold"]),
                     float(mcfg["support_threshold"]), int(cfg["report"].get("per_doc_pair", 3)),
                     str(mcfg.get("doc_aggregation", "disagreement")), float(mcfg.get("doc_support_weight", 1.0)),
-                    float(mcfg.get("doc_conflict_weight", 0.25)))
+                    float(mcfg.get("doc_conflict_weight", 0.25)), int(mcfg.get("max_docs", 40)))
     sm = speaker_matrix(scored, int(mcfg["doc_top_k"]), int(cfg["report"].get("per_doc_pair", 3)),
                         int(mcfg.get("max_speakers", 40)))
     tstances = target_stances(doc_ids, claims, list(cfg["targets"].get("texts") or []), scorer,
                               TargetOptions.from_config(cfg["targets"]), popts.embedding_model,
                               popts.embedding_weight, int(sc["batch_size"]), {d.id: d.text for d in docs.documents})
     timings["matrices"] = time.perf_counter() - t
+    memory["matrices"] = peak_rss_mb()
 
     info_model = getattr(scorer, "info", None)
+    per_doc = Counter(c.doc_id for c in claims)
     info = {
         "corpus": {"location": str(docs.location), "documents": doc_ids, "skipped": list(docs.skipped)},
         "config_path": cfg_path, "config": cfg,
         "model": {"name_or_path": getattr(info_model, "name_or_path", type(scorer).__name__),
                   "weights_sha256": getattr(info_model, "weights_sha256", None),
                   "labels": list(scorer.labels), "temperature": getattr(info_model, "temperature", 1.0),
-                  "device": getattr(info_model, "device", None), "compute_dtype": getattr(info_model, "compute_dtype", None)},
+                  "device": getattr(info_model, "device", None), "compute_dtype": getattr(info_model, "compute_dtype", None),
+                  "backend": getattr(info_model, "backend", None)},
+        "engine": dict(eng) if eng else {"kind": "local"},
         "versions": _versions(),
         "counts": {"documents": len(doc_ids), "claims": len(claims), "pairs_scored": len(scored),
                    "nli_predictions": 2 * len(scored),
-                   "claims_per_doc": {d: sum(c.doc_id == d for c in claims) for d in doc_ids},
+                   "claims_per_doc": {d: per_doc.get(d, 0) for d in doc_ids},
                    "relations": {r: sum(1 for s in scored if s.relation == r) for r in
                                  ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")},
                    "attitudes": {a: sum(1 for c in claims if c.attitude == a) for a in ("asserts", "denies", "doubts")},
                    "speakers": len({c.speaker_id for c in claims})},
         "seed": seed,
+        "peak_rss_mb": memory,
     }
     return RunResult(docs, tuple(claims), tuple(scored), cm, dm, tuple(tstances), info, None, timings, sm)
 
@@ -237,10 +294,10 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
 def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
         out: str | Path | None = None, model: str | None = None, targets: list[str] | None = None,
         quiet: bool | None = None, overwrite: bool | None = None, skip_bad_files: bool | None = None,
-        scorer: Scorer | None = None) -> RunResult:
+        scorer: Scorer | None = None, overrides: dict | None = None) -> RunResult:
     """Run the pipeline and write the report folder; returns the results with ``out_dir`` set."""
     t0 = time.perf_counter()
-    cfg, _ = load_config(config)
+    cfg, _ = load_config(config, overrides)
     out_dir = Path(out or cfg["report"]["out"])
     overwrite = bool(cfg["report"].get("overwrite")) if overwrite is None else overwrite
     if not isinstance(corpus, Corpus):  # inputs first, then the output folder, then the expensive stages
@@ -249,7 +306,7 @@ def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict 
                              int(cfg["corpus"]["max_file_bytes"]), skip)
     check_out_dir(out_dir, overwrite)
     res = analyze(corpus, config=config, model=model, targets=targets, skip_bad_files=skip_bad_files,
-                  scorer=scorer, quiet=quiet)
+                  scorer=scorer, quiet=quiet, overrides=overrides)
     t = time.perf_counter()
     info = dict(res.info)
     info["config"]["report"]["out"] = str(out_dir)
@@ -260,8 +317,12 @@ def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict 
                       {**info, "timings_s": timings}, int(rcfg.get("top_n", 15)),
                       float(mcfg["contradiction_threshold"]), float(mcfg["support_threshold"]), res.speakers,
                       int(rcfg.get("groups_shown", 12)))
-    write_report(data, out_dir, overwrite)
+    files = render(data)
     timings["report"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
+    info["peak_rss_mb"] = {**info.get("peak_rss_mb", {}), "report": peak_rss_mb()}
+    info["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
+    files["run.json"] = run_json(info)   # with the report stage's own time and memory
+    write_files(files, out_dir, overwrite)
     return RunResult(res.corpus, res.claims, res.scored, res.claim_matrix, res.doc_matrix, res.targets,
                      info, out_dir, {k: round(v, 3) for k, v in timings.items()}, res.speakers)

@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny randomly initialised NLI classifier saved to a temp folder.
 
-It is loaded through the same code users run (``stance.models.scorer.load_scorer``); the label order
+It is loaded through the same code users run (``stance.models.factory.load_scorer``); the label order
 is permuted on purpose, so any position-based label mapping would fail the tests.
 """
 from __future__ import annotations
@@ -14,6 +14,20 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "bounties"
 BUNDLED_MODEL = PROJECT / "models" / "stance-nli-minilm"
 FIXTURES = PROJECT / "tests" / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory):
+    """Score caches and ONNX exports of the test run go to a temp folder, never ~/.cache/stance."""
+    import os
+
+    old = os.environ.get("STANCE_CACHE_DIR")
+    os.environ["STANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("stance-cache"))
+    yield
+    if old is None:
+        os.environ.pop("STANCE_CACHE_DIR", None)
+    else:
+        os.environ["STANCE_CACHE_DIR"] = old
 
 
 def minilm_folder() -> Path:

@@ -54,12 +54,25 @@ def test_unmatched_conflict_is_discounted_by_the_claims_other_support():
     assert unmatched_conflicts(items[:1])[0] == pytest.approx(0.8)   # a pair's own support does not count
 
 
-def test_claim_matrix_is_symmetric_with_nan_for_unscored():
+def test_claim_matrix_is_sparse_symmetric_with_nan_for_unscored():
     scored = [sp("a#1", "b#1", 0.9, 0.1)]
     cm = claim_matrix([s.pair.a for s in scored] + [s.pair.b for s in scored] +
                       [Claim("c#1", "c", "c", 0, 1, "s", None, False, False)], scored)
-    assert cm.contradiction[0, 1] == cm.contradiction[1, 0] == 0.9
-    assert np.isnan(cm.contradiction[0, 2])
+    assert cm.value(0, 1) == cm.value(1, 0) == pytest.approx(0.9)
+    assert cm.value(0, 1, "support") == pytest.approx(0.1)
+    assert np.isnan(cm.value(0, 2))
+    assert cm.contradiction.nnz == 2   # only the scored pair, both ways: nothing N x N is held
+
+
+def test_doc_matrix_is_sparse_and_bounds_its_dense_view():
+    # 30 documents, conflicts only between d00-d01 and d02-d03: 2 document pairs held, not 435
+    scored = [sp("d00#1", "d01#1", 0.9, 0.1), sp("d02#1", "d03#1", 0.6, 0.1), sp("d04#1", "d05#1", 0.1, 0.9)]
+    ids = [f"d{i:02d}" for i in range(30)]
+    dm = doc_matrix(ids, scored, top_k=1, aggregation="topk", max_docs=4)
+    assert len(dm.pairs) == 3 and dm.all_doc_ids == tuple(ids)
+    assert dm.doc_ids == ("d00", "d01", "d02", "d03")          # the most conflicted, in corpus order
+    assert dm.contradiction.shape == (4, 4) and dm.contradiction[0, 1] == pytest.approx(0.9)
+    assert [(p.doc_a, p.doc_b) for p in dm.pairs][:2] == [("d00", "d01"), ("d02", "d03")]
 
 
 def test_ranking_is_by_conflict_score_highest_first():

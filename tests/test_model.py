@@ -11,7 +11,7 @@ import pytest
 pytestmark = pytest.mark.slow  # runs the pipeline or loads the bundled model
 
 from stance.cli import main
-from stance.models.scorer import load_scorer
+from stance.models.factory import load_scorer
 
 from conftest import FIXTURES, bundled_model_or_skip
 

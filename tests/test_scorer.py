@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from stance.errors import StanceError
-from stance.models.scorer import Scorer, canonical_label, label_order, load_scorer, predict_both_directions
+from stance.models.factory import load_scorer
+from stance.models.scorer import Scorer, canonical_label, label_order, predict_both_directions
 
 from conftest import make_tiny_model
 

@@ -3,7 +3,7 @@ import json
 
 import yaml
 
-from stance.models.scorer import load_scorer
+from stance.models.factory import load_scorer
 from stance.training.nli import fit_temperature, train
 
 import numpy as np

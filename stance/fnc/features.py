@@ -92,7 +92,7 @@ class FeatureBuilder:
     @property
     def scorer(self):
         if self._scorer is None:
-            from stance.models.scorer import load_scorer
+            from stance.models.factory import load_scorer
 
             model = str(_resolve(self.cfg.model)) if _resolve(self.cfg.model).exists() else self.cfg.model
             self._scorer = load_scorer(model, batch_size=self.cfg.nli_batch_size, max_length=self.cfg.nli_max_length,

@@ -51,14 +51,19 @@ class MeanPoolingEncoder:
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.model.to(self.device).eval()
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         import torch
 
-        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         from stance.models.loading import length_batches
 
+        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+        batches = length_batches([len(t) for t in texts], batch_size)
+        if progress and len(texts) > 20 * batch_size:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="embeddings", unit="batch", leave=False, total=-(-len(texts) // batch_size))
         with torch.inference_mode():
-            for idx in length_batches([len(t) for t in texts], batch_size):
+            for idx in batches:
                 batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
                                        max_length=self.max_length, return_tensors="pt").to(self.device)
                 hidden = self.model(**batch).last_hidden_state
@@ -75,8 +80,8 @@ def load_encoder(name: str = "minilm", device: str | None = None) -> MeanPooling
     return MeanPoolingEncoder(resolve_embedding_model(name), device)
 
 
-def embed(texts: list[str], name: str = "minilm", batch_size: int = 64) -> np.ndarray:
+def embed(texts: list[str], name: str = "minilm", batch_size: int = 64, progress: bool = False) -> np.ndarray:
     """Unit-normalised embeddings, one row per text."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return load_encoder(name).encode(list(texts), batch_size)
+    return load_encoder(name).encode(list(texts), batch_size, progress)

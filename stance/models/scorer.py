@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import warnings
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
@@ -81,6 +80,7 @@ class ModelInfo:
     thresholds: dict
     device: str = "cpu"            # where it actually runs
     compute_dtype: str = "float32"  # what it actually computes in (the configured precision)
+    backend: str = "torch"
 
 
 class HFNLIScorer:
@@ -99,23 +99,12 @@ class HFNLIScorer:
         if num_threads:
             torch.set_num_threads(num_threads)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        if precision not in ("fp32", "bf16", "int8"):
-            raise StanceError(f"scoring.precision: '{precision}' is not supported; use fp32, bf16 or int8")
-        if precision == "int8" and self.device != "cpu":
-            raise StanceError(f"scoring.precision: int8 (dynamic quantisation) runs on the CPU only, and the device "
-                              f"is {self.device}; use fp32 or bf16, or set scoring.device: cpu")
-        # the configured precision, whatever the checkpoint's storage dtype (the bundled weights are fp16):
-        # fp32 and int8 compute from fp32 weights; bf16 keeps fp32 weights under bf16 autocast
-        self.model.float().to(self.device).eval()
         self.precision = precision
-        if precision == "int8":
-            # dynamic int8 matmuls (fbgemm, VNNI where present): weights quantised once, activations per batch
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                warnings.simplefilter("ignore", UserWarning)  # torch's quantised-tensor deprecation notice
-                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
-        self.batch_size = batch_size
         self.max_length = max_length
+        weights = weights_file(folder) if folder else None
+        self.weights_sha256 = sha256_of(weights) if weights else None
+        self._setup_backend(folder)
+        self.batch_size = batch_size
         self.progress = False
         self.temperature, self.thresholds = 1.0, {}
         calib = folder / CALIBRATION_FILE if folder else None
@@ -126,21 +115,50 @@ class HFNLIScorer:
                 self.thresholds = dict(data.get("thresholds", {}))
             except (ValueError, TypeError) as exc:
                 raise StanceError(f"{calib}: malformed calibration file ({exc}); delete it or re-run stance train") from None
-        weights = weights_file(folder) if folder else None
         self.info = ModelInfo(
             name_or_path=ident,
-            weights_sha256=sha256_of(weights) if weights else None,
+            weights_sha256=self.weights_sha256,
             labels=self.labels,
             temperature=self.temperature,
             thresholds=self.thresholds,
             device=self.device,
-            compute_dtype={"fp32": "float32", "bf16": "bfloat16 autocast", "int8": "int8 dynamic"}[precision],
+            compute_dtype=self.compute_dtype,
+            backend=self.backend,
         )
+
+    backend = "torch"
+    _tensors = "pt"
+
+    def _setup_backend(self, folder) -> None:
+        """Torch: the configured precision, whatever the checkpoint's storage dtype (the bundled weights
+        are fp16): fp32 and int8 compute from fp32 weights; bf16 keeps fp32 weights under autocast."""
+        import torch
+
+        if self.precision not in ("fp32", "bf16", "int8"):
+            raise StanceError(f"scoring.precision: '{self.precision}' is not supported; use fp32, bf16 or int8")
+        if self.precision == "int8" and self.device != "cpu":
+            raise StanceError(f"scoring.precision: int8 (dynamic quantisation) runs on the CPU only, and the device "
+                              f"is {self.device}; use fp32 or bf16, or set scoring.device: cpu")
+        self.model.float().to(self.device).eval()
+        if self.precision == "int8":
+            # dynamic int8 matmuls (fbgemm, VNNI where present): weights quantised once, activations per batch
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", UserWarning)  # torch's quantised-tensor deprecation notice
+                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.compute_dtype = {"fp32": "float32", "bf16": "bfloat16 autocast", "int8": "int8 dynamic"}[self.precision]
+
+    def _forward(self, batch) -> np.ndarray:
+        import torch
+
+        autocast = (torch.autocast(device_type=self.device.split(":")[0], dtype=torch.bfloat16)
+                    if self.precision == "bf16" else contextlib.nullcontext())
+        with torch.inference_mode(), autocast:
+            batch = {k: v.to(self.device) for k, v in batch.items()}
+            return self.model(**batch).logits.float().cpu().numpy()
 
     def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
         """Raw logits in ``labels`` order (for calibration)."""
-        import torch
-
         n = len(pairs)
         out = np.zeros((n, len(self.labels)), dtype=np.float32)
         if n == 0:
@@ -153,15 +171,10 @@ class HFNLIScorer:
             from tqdm import tqdm
 
             batches = tqdm(batches, desc="NLI", unit="batch", leave=False, total=-(-n // bs))
-        autocast = (torch.autocast(device_type=self.device.split(":")[0], dtype=torch.bfloat16)
-                    if self.precision == "bf16" else contextlib.nullcontext())
-        with torch.inference_mode(), autocast:
-            for idx in batches:
-                batch = self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys},
-                                           padding=True, return_tensors="pt")
-                batch = {k: v.to(self.device) for k, v in batch.items()}
-                logits = self.model(**batch).logits.float().cpu().numpy()
-                out[idx] = logits[:, self._index]
+        for idx in batches:
+            batch = self.tokenizer.pad({k: [enc[k][i] for i in idx] for k in keys},
+                                       padding=True, return_tensors=self._tensors)
+            out[idx] = self._forward(batch)[:, self._index]
         return out
 
     def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
@@ -178,7 +191,3 @@ def predict_both_directions(scorer: Scorer, pairs: Sequence[tuple[str, str]],
     probs = scorer.predict(both, batch_size)
     n = len(pairs)
     return probs[:n], probs[n:]
-
-
-def load_scorer(name_or_path: str | os.PathLike, **kwargs) -> HFNLIScorer:
-    return HFNLIScorer(str(name_or_path), **kwargs)

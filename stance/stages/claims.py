@@ -198,8 +198,13 @@ def claim_from(doc: Document, cid: str, text: str, start: int, att, is_headline:
                  speaker_id=author if not att.attributed else speaker_key(att.speaker))
 
 
-def extract_all(corpus: Corpus, opts: ClaimOptions, tagger=None) -> list[Claim]:
+def extract_all(corpus: Corpus, opts: ClaimOptions, tagger=None, progress: bool = False) -> list[Claim]:
     """Every document's claims; with ``tagger`` (``stance.tagger``) its spans lead where it finds a cue."""
     from stance.stages.speakers import normalise
 
-    return normalise([c for doc in corpus.documents for c in extract_claims(doc, opts, tagger)])
+    docs = corpus.documents
+    if progress and len(docs) > 50:
+        from tqdm import tqdm
+
+        docs = tqdm(docs, desc="claims", unit="doc", leave=False)
+    return normalise([c for doc in docs for c in extract_claims(doc, opts, tagger)])

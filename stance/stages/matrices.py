@@ -31,9 +31,17 @@ from stance.stages.scores import ScoredPair
 
 @dataclass(frozen=True)
 class ClaimMatrix:
+    """Claim x claim conflict and support, sparse: only scored pairs are held (memory grows with the
+    pairs, never N x N).  ``value(i, j)`` is NaN where the pair was not scored."""
     claim_ids: tuple[str, ...]
-    contradiction: np.ndarray  # NaN where the pair was not scored
-    support: np.ndarray
+    contradiction: "scipy.sparse.csr_matrix"   # noqa: F821
+    support: "scipy.sparse.csr_matrix"         # noqa: F821
+    scored: "scipy.sparse.csr_matrix"          # noqa: F821  1 where the pair was scored
+
+    def value(self, i: int, j: int, kind: str = "contradiction") -> float:
+        if not self.scored[i, j]:
+            return float("nan")
+        return float(getattr(self, kind)[i, j])
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,9 @@ class DocPair:
 
 @dataclass(frozen=True)
 class DocMatrix:
+    """Document pairs, sparse: ``pairs`` holds every document pair with a scored claim pair, most
+    conflicted first.  The dense arrays cover ``doc_ids`` only: every document of a small corpus, or
+    the ``max_docs`` most conflicted of a large one (the rest stay reachable through ``pairs``)."""
     doc_ids: tuple[str, ...]
     contradiction: np.ndarray
     support: np.ndarray
@@ -58,19 +69,24 @@ class DocMatrix:
     n_supports: np.ndarray
     n_pairs: np.ndarray
     pairs: tuple[DocPair, ...]
+    all_doc_ids: tuple[str, ...] = ()
 
 
 def claim_matrix(claims: list[Claim], scored: list[ScoredPair]) -> ClaimMatrix:
+    from scipy import sparse
+
     ids = tuple(c.id for c in claims)
     index = {cid: i for i, cid in enumerate(ids)}
     n = len(ids)
-    con = np.full((n, n), np.nan)
-    sup = np.full((n, n), np.nan)
-    for s in scored:
-        i, j = index[s.pair.a.id], index[s.pair.b.id]
-        con[i, j] = con[j, i] = s.score
-        sup[i, j] = sup[j, i] = _support(s)
-    return ClaimMatrix(ids, con, sup)
+    ii = np.array([index[s.pair.a.id] for s in scored] + [index[s.pair.b.id] for s in scored], dtype=np.int64)
+    jj = np.concatenate([ii[len(scored):], ii[:len(scored)]]) if scored else ii
+    con = np.array([s.score for s in scored] * 2, dtype=np.float32)
+    sup = np.array([_support(s) for s in scored] * 2, dtype=np.float32)
+
+    def build(v):
+        return sparse.csr_matrix((v, (ii, jj)), shape=(n, n))
+
+    return ClaimMatrix(ids, build(con), build(sup), build(np.ones(len(ii), dtype=np.int8)))
 
 
 def _support(s: ScoredPair) -> float:
@@ -137,50 +153,54 @@ def _top_mean(values: list[float], k: int) -> float:
 def doc_matrix(doc_ids: list[str], scored: list[ScoredPair], top_k: int = 3,
                contradiction_threshold: float = 0.5, support_threshold: float = 0.5,
                evidence_per_pair: int = 3, aggregation: str = "disagreement", support_weight: float = 1.0,
-               conflict_weight: float = 0.25) -> DocMatrix:
-    ids = tuple(doc_ids)
-    index = {d: i for i, d in enumerate(ids)}
-    n = len(ids)
+               conflict_weight: float = 0.25, max_docs: int = 0) -> DocMatrix:
+    """Document pairs from their claim pairs.  Only pairs with scored claim pairs are built (a document
+    pair with none has no evidence: conflict 0); ``max_docs`` > 0 bounds the dense view."""
+    all_ids = tuple(doc_ids)
     groups: dict[tuple[str, str], list[ScoredPair]] = {}
     for s in scored:
         key = tuple(sorted((s.pair.a.doc_id, s.pair.b.doc_id)))
         groups.setdefault(key, []).append(s)
-    con, sup = np.full((n, n), np.nan), np.full((n, n), np.nan)
-    ncon, nsup, npairs = np.zeros((n, n), int), np.zeros((n, n), int), np.zeros((n, n), int)
-    pairs = []
-    for a in range(n):
-        for b in range(a + 1, n):
-            key = (ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])
-            items = groups.get(key, [])
-            svals = [_support(s) for s in items]
-            dp = DocPair(
-                doc_a=key[0], doc_b=key[1], n_pairs=len(items),
-                contradiction=round(doc_conflict(items, aggregation, top_k, support_weight, conflict_weight), 4),
-                support=round(_top_mean(svals, top_k), 4),
-                n_contradictions=sum(is_conflict(s) for s in items),
-                n_supports=sum(s.relation == "supports" for s in items),
-                top_contradictions=tuple(sorted((s for s in items if is_conflict(s)),
-                                                key=lambda s: -s.score)[:evidence_per_pair]),
-                top_supports=tuple(sorted((s for s in items if s.relation == "supports"),
-                                          key=lambda s: -_support(s))[:evidence_per_pair]))
+    pairs, same = [], {}
+    for key, items in groups.items():
+        dp = DocPair(
+            doc_a=key[0], doc_b=key[1], n_pairs=len(items),
+            contradiction=round(doc_conflict(items, aggregation, top_k, support_weight, conflict_weight), 4),
+            support=round(_top_mean([_support(s) for s in items], top_k), 4),
+            n_contradictions=sum(is_conflict(s) for s in items),
+            n_supports=sum(s.relation == "supports" for s in items),
+            top_contradictions=tuple(sorted((s for s in items if is_conflict(s)),
+                                            key=lambda s: -s.score)[:evidence_per_pair]),
+            top_supports=tuple(sorted((s for s in items if s.relation == "supports"),
+                                      key=lambda s: -_support(s))[:evidence_per_pair]))
+        if key[0] == key[1]:
+            same[key[0]] = dp   # same-document pairs exist only in within_document mode
+        else:
             pairs.append(dp)
-            i, j = index[key[0]], index[key[1]]
+    pairs.sort(key=lambda p: (-p.contradiction, p.doc_a, p.doc_b))
+    ids = all_ids
+    if max_docs and len(all_ids) > max_docs:
+        mass: dict[str, float] = {}
+        for p in pairs:
+            for d in (p.doc_a, p.doc_b):
+                mass[d] = mass.get(d, 0.0) + p.contradiction
+        keep = set(sorted(all_ids, key=lambda d: (-mass.get(d, 0.0), d))[:max_docs])
+        ids = tuple(d for d in all_ids if d in keep)
+    index = {d: i for i, d in enumerate(ids)}
+    n = len(ids)
+    con, sup = np.zeros((n, n)), np.zeros((n, n))
+    np.fill_diagonal(con, np.nan)
+    np.fill_diagonal(sup, np.nan)
+    ncon, nsup, npairs = np.zeros((n, n), int), np.zeros((n, n), int), np.zeros((n, n), int)
+    for dp in list(pairs) + list(same.values()):
+        if dp.doc_a in index and dp.doc_b in index:
+            i, j = index[dp.doc_a], index[dp.doc_b]
             con[i, j] = con[j, i] = dp.contradiction
             sup[i, j] = sup[j, i] = dp.support
             ncon[i, j] = ncon[j, i] = dp.n_contradictions
             nsup[i, j] = nsup[j, i] = dp.n_supports
             npairs[i, j] = npairs[j, i] = dp.n_pairs
-    # same-document pairs exist only in within_document mode
-    for key, items in groups.items():
-        if key[0] == key[1]:
-            i = index[key[0]]
-            con[i, i] = doc_conflict(items, aggregation, top_k, support_weight, conflict_weight)
-            sup[i, i] = _top_mean([_support(s) for s in items], top_k)
-            ncon[i, i] = sum(is_conflict(s) for s in items)
-            nsup[i, i] = sum(s.relation == "supports" for s in items)
-            npairs[i, i] = len(items)
-    pairs.sort(key=lambda p: -p.contradiction)
-    return DocMatrix(ids, con, sup, ncon, nsup, npairs, tuple(pairs))
+    return DocMatrix(ids, con, sup, ncon, nsup, npairs, tuple(pairs), all_ids)
 
 
 def ranked_contradictions(scored: list[ScoredPair]) -> list[ScoredPair]:

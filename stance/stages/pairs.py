@@ -2,7 +2,8 @@
 
 Similarity = w * cosine(MiniLM embeddings) + (1 - w) * cosine(TF-IDF).  In ``topk`` mode each
 claim keeps its ``top_k`` most similar claims from *other* documents above ``min_similarity``,
-so the number of pairs grows as N*k, not N^2.  ``all`` mode keeps every cross-document pair.
+so the number of pairs grows as N*k, not N^2, and similarities are computed one block of rows at a
+time (memory N x block, never N x N).  ``all`` mode keeps every cross-document pair (small corpora).
 """
 from __future__ import annotations
 
@@ -46,67 +47,95 @@ class PairOptions:
                    embedding_batch_size=int(cfg.get("embedding_batch_size", 64)))
 
 
-def lexical_similarity(texts: list[str]) -> np.ndarray:
+def tfidf_vectors(texts: list[str]):
+    """L2-normalised TF-IDF rows (sparse), so that a row product is the cosine; None when no terms."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if len(texts) < 2:
-        return np.ones((len(texts), len(texts)), dtype=np.float32)
     vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1)
     try:
-        m = vec.fit_transform(texts)
+        return vec.fit_transform(texts).tocsr().astype(np.float32)
     except ValueError:  # only stop words
+        return None
+
+
+def lexical_similarity(texts: list[str]) -> np.ndarray:
+    """Dense TF-IDF cosine of every pair: small inputs only (the pair stage works blockwise)."""
+    if len(texts) < 2:
+        return np.ones((len(texts), len(texts)), dtype=np.float32)
+    m = tfidf_vectors(texts)
+    if m is None:
         return np.zeros((len(texts), len(texts)), dtype=np.float32)
     return (m @ m.T).toarray().astype(np.float32)
 
 
-def similarity_matrix(claims: list[Claim], opts: PairOptions, embeddings: np.ndarray | None = None) -> tuple:
-    from stance.models.embeddings import embed
+def _rows_cosine(m, rows: slice, n: int) -> np.ndarray:
+    if m is None:
+        return np.zeros((rows.stop - rows.start, n), dtype=np.float32)
+    return (m[rows] @ m.T).toarray().astype(np.float32, copy=False)
+
+
+# elements per similarity block (rows x all claims): bounds memory at any corpus size (~32 MB per array)
+BLOCK_ELEMENTS = 8_000_000
+
+
+def candidate_pairs(claims: list[Claim], opts: PairOptions, embeddings: np.ndarray | None = None,
+                    progress: bool = False, embedder=None) -> list[ClaimPair]:
+    """Candidate pairs, computed one block of rows at a time: memory grows with N x block + N x k,
+    never N x N.  Each claim keeps its ``top_k`` best partners; the pair's similarity is the higher
+    of the sentence and the content similarity (a short attributed content, "X denied that P", can
+    match a claim its whole sentence does not)."""
+    from stance.models.embeddings import embed as local_embed
     from stance.stages.judge import nli_content
 
-    texts = [c.text for c in claims]
-    emb = embeddings if embeddings is not None else embed(texts, opts.embedding_model, opts.embedding_batch_size)
-    emb_sim = emb @ emb.T
-    lex_sim = lexical_similarity(texts)
-    w = opts.embedding_weight
-    sim = w * emb_sim + (1 - w) * lex_sim
-    # a short attributed content ("X denied that P") can match a claim its whole sentence does not:
-    # the pair's similarity is the higher of the sentence and the content similarity
-    contents = [nli_content(c) for c in claims]
-    differ = [i for i, (c, t) in enumerate(zip(contents, texts)) if c != t]
-    if differ:  # only contents that differ from their sentence are embedded again
-        cemb = emb.copy()
-        cemb[differ] = embed([contents[i] for i in differ], opts.embedding_model, opts.embedding_batch_size)
-        csim = w * (cemb @ cemb.T) + (1 - w) * lexical_similarity(contents)
-        sim = np.maximum(sim, csim)
-    return sim, emb_sim, lex_sim
-
-
-def candidate_pairs(claims: list[Claim], opts: PairOptions, embeddings: np.ndarray | None = None) -> list[ClaimPair]:
     n = len(claims)
     if n < 2:
         return []
-    sim, emb_sim, lex_sim = similarity_matrix(claims, opts, embeddings)
+    embed = embedder or local_embed   # the Ray engine passes its own
+    texts = [c.text for c in claims]
+    emb = embeddings if embeddings is not None else embed(texts, opts.embedding_model, opts.embedding_batch_size, progress)
+    lex = tfidf_vectors(texts)
+    contents = [nli_content(c) for c in claims]
+    differ = [i for i, (c, t) in enumerate(zip(contents, texts)) if c != t]
+    cemb = clex = None
+    if differ:  # only contents that differ from their sentence are embedded again
+        cemb = emb.copy()
+        cemb[differ] = embed([contents[i] for i in differ], opts.embedding_model, opts.embedding_batch_size, progress)
+        clex = tfidf_vectors(contents)
+    w = opts.embedding_weight
     docs = np.array([c.doc_id for c in claims])
-    allowed = docs[:, None] != docs[None, :]
-    if opts.within_document:
-        allowed = np.ones_like(allowed)
-    np.fill_diagonal(allowed, False)
-    keep: set[tuple[int, int]] = set()
-    if opts.mode == "all":
-        ii, jj = np.nonzero(np.triu(allowed, 1))
-        keep = set(zip(ii.tolist(), jj.tolist()))
-    else:
-        masked = np.where(allowed & (sim >= opts.min_similarity), sim, -np.inf)
-        k = min(opts.top_k, n - 1)
-        top = np.argpartition(-masked, k - 1, axis=1)[:, :k] if k > 0 else np.zeros((n, 0), int)
-        for i in range(n):
-            for j in top[i]:
-                if np.isfinite(masked[i, j]):
-                    keep.add((min(i, int(j)), max(i, int(j))))
+    k = n - 1 if opts.mode == "all" else min(opts.top_k, n - 1)
+    found: dict[tuple[int, int], tuple[float, float, float]] = {}
+    step = max(16, BLOCK_ELEMENTS // n)
+    blocks = range(0, n, step)
+    if progress and n > step:
+        from tqdm import tqdm
+
+        blocks = tqdm(blocks, desc="pairs", unit="block", leave=False)
+    for start in blocks:
+        rows = slice(start, min(n, start + step))
+        emb_sim = emb[rows] @ emb.T
+        lex_sim = _rows_cosine(lex, rows, n)
+        sim = w * emb_sim + (1 - w) * lex_sim
+        if cemb is not None:
+            np.maximum(sim, w * (cemb[rows] @ cemb.T) + (1 - w) * _rows_cosine(clex, rows, n), out=sim)
+        allowed = np.ones_like(sim, dtype=bool) if opts.within_document else docs[rows, None] != docs[None, :]
+        allowed[np.arange(rows.stop - rows.start), np.arange(rows.start, rows.stop)] = False
+        if opts.mode != "all":
+            allowed &= sim >= opts.min_similarity
+        if k <= 0:
+            continue
+        masked = np.where(allowed, sim, -np.inf)
+        top = np.argpartition(-masked, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(masked), 1))
+        for r, cols in enumerate(top):
+            i = rows.start + r
+            for j in cols.tolist():
+                if np.isfinite(masked[r, j]):
+                    key = (min(i, j), max(i, j))
+                    if key not in found:
+                        found[key] = (float(sim[r, j]), float(emb_sim[r, j]), float(lex_sim[r, j]))
     out = []
-    for i, j in sorted(keep):
+    for (i, j), (s, e, lx) in found.items():
         a, b = (claims[i], claims[j]) if claims[i].id < claims[j].id else (claims[j], claims[i])
-        out.append(ClaimPair(a, b, round(float(sim[i, j]), 4), round(float(emb_sim[i, j]), 4),
-                             round(float(lex_sim[i, j]), 4)))
+        out.append(ClaimPair(a, b, round(s, 4), round(e, 4), round(lx, 4)))
     out.sort(key=lambda p: (-p.similarity, p.a.id, p.b.id))
     return out

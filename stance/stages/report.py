@@ -28,7 +28,7 @@ from stance.stages.scores import ScoredPair
 from stance.stages.targets import TargetStance
 
 OUTPUT_FILES = ("report.md", "report.html", "matrix_contradiction.csv", "matrix_support.csv", "matrix_speakers.csv",
-                "claims.jsonl", "pairs.jsonl", "contradictions.jsonl", "run.json")
+                "doc_pairs.csv", "claims.jsonl", "pairs.jsonl", "contradictions.jsonl", "run.json")
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,21 @@ def _matrix_csv(ids, m: np.ndarray, corner: str = "doc") -> str:
     return buf.getvalue()
 
 
+def _doc_pairs_csv(dm: DocMatrix) -> str:
+    """Every document pair with a judged claim pair (the sparse long form of the document matrices)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["doc_a", "doc_b", "conflict", "support", "n_conflicts", "n_supports", "n_pairs"])
+    for p in dm.pairs:
+        w.writerow([p.doc_a, p.doc_b, f"{p.contradiction:.4f}", f"{p.support:.4f}", p.n_contradictions,
+                    p.n_supports, p.n_pairs])
+    return buf.getvalue()
+
+
+# cells are annotated up to this many documents; the figure's size is capped whatever the corpus
+_ANNOTATE_UP_TO = 15
+
+
 def _heatmap_png(ids, m: np.ndarray, title: str, cmap: str, counts: np.ndarray | None = None) -> str:
     import matplotlib
 
@@ -183,12 +198,14 @@ def _heatmap_png(ids, m: np.ndarray, title: str, cmap: str, counts: np.ndarray |
     import matplotlib.pyplot as plt
 
     n = len(ids)
-    fig, ax = plt.subplots(figsize=(1.2 * n + 2.6, 1.0 * n + 2.0), dpi=120)
+    cell = 1.2 if n <= _ANNOTATE_UP_TO else max(0.22, 18.0 / n)
+    fig, ax = plt.subplots(figsize=(cell * n + 2.6, cell * 0.85 * n + 2.0), dpi=120 if n <= _ANNOTATE_UP_TO else 90)
     shown = np.where(np.isnan(m), 0, m)
     im = ax.imshow(shown, vmin=0, vmax=1, cmap=cmap)
-    ax.set_xticks(range(n), labels=ids, rotation=35, ha="right", fontsize=10)
-    ax.set_yticks(range(n), labels=ids, fontsize=10)
-    for i in range(n):
+    font = 10 if n <= _ANNOTATE_UP_TO else 7
+    ax.set_xticks(range(n), labels=ids, rotation=35 if n <= _ANNOTATE_UP_TO else 90, ha="right", fontsize=font)
+    ax.set_yticks(range(n), labels=ids, fontsize=font)
+    for i in range(n if n <= _ANNOTATE_UP_TO else 0):
         for j in range(n):
             if np.isnan(m[i, j]):
                 txt = "–"
@@ -236,6 +253,8 @@ def render(data: ReportData) -> dict[str, str]:
         "n_claims": len(data.claims), "n_pairs": len(data.scored),
         "top_contradictions": contradictions[:data.top_n], "top_supports": supports[:data.top_n],
         "doc_pairs": [p for p in dm.pairs if p.n_pairs], "targets": list(data.targets),
+        "doc_pairs_shown": max(len(dm.doc_ids), data.top_n),
+        "target_of": {(t.doc_id, t.target): t for t in data.targets},
         "target_texts": list(dict.fromkeys(t.target for t in data.targets)),
         "cthr": data.contradiction_threshold, "sthr": data.support_threshold,
         "n_flagged": sum(1 for s in contradictions if is_conflict(s)),
@@ -244,14 +263,17 @@ def render(data: ReportData) -> dict[str, str]:
     env = _env()
     files = {"report.md": env.get_template("report.md.j2").render(**ctx)}
     ctx_html = dict(ctx)
+    shown = "" if len(dm.doc_ids) == len(dm.all_doc_ids or dm.doc_ids) else \
+        f"; the {len(dm.doc_ids)} most conflicted of {len(dm.all_doc_ids)} documents"
     ctx_html["heat_contra"] = _heatmap_png(dm.doc_ids, dm.contradiction, "Document × document conflict "
-                                           "(count = conflicting claim pairs)", "Reds", dm.n_contradictions)
+                                           f"(count = conflicting claim pairs{shown})", "Reds", dm.n_contradictions)
     ctx_html["heat_support"] = _heatmap_png(dm.doc_ids, dm.support, "Document × document support "
                                             "(top-k mean; count = supporting pairs)", "Greens", dm.n_supports)
     files["report.html"] = env.get_template("report.html.j2").render(**ctx_html)
     files["matrix_contradiction.csv"] = _matrix_csv(dm.doc_ids, dm.contradiction)
     files["matrix_support.csv"] = _matrix_csv(dm.doc_ids, dm.support)
     files["matrix_speakers.csv"] = _matrix_csv(sm.speakers, sm.score, "speaker")
+    files["doc_pairs.csv"] = _doc_pairs_csv(dm)
     files["claims.jsonl"] = _jsonl(claim_record(c) for c in data.claims)
     files["pairs.jsonl"] = _jsonl(_pair_record(s) for s in data.scored)
     files["contradictions.jsonl"] = _jsonl(_contradiction_record(i + 1, s, data.contradiction_threshold)
@@ -261,13 +283,22 @@ def render(data: ReportData) -> dict[str, str]:
                                                 "relatedness": t.relatedness, "entailment": t.entailment,
                                                 "contradiction": t.contradiction, "evidence_claim": t.evidence_claim,
                                                 "evidence_text": t.evidence_text} for t in data.targets)
-    files["run.json"] = json.dumps(data.run_info, indent=2, ensure_ascii=False, default=str) + "\n"
+    files["run.json"] = run_json(data.run_info)
     return files
 
 
 def write_report(data: ReportData, out: Path, overwrite: bool) -> Path:
     check_out_dir(out, overwrite)
-    files = render(data)
+    return write_files(render(data), out, overwrite)
+
+
+def run_json(info: dict) -> str:
+    return json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def write_files(files: dict[str, str], out: Path, overwrite: bool) -> Path:
+    """Write {name: content} into ``out`` atomically (staging folder, then one rename)."""
+    check_out_dir(out, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:

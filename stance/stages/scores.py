@@ -7,6 +7,7 @@ each other).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,8 @@ import numpy as np
 from stance.stages.judge import JudgeOptions, Judgement, judge_contents, nli_content
 from stance.stages.pairs import ClaimPair
 from stance.models.scorer import Scorer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,27 +55,51 @@ def combine(x: float, y: float, rule: str) -> float:
     return (x + y) / 2
 
 
-def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
-    """Probabilities for ``pairs``, each distinct pair scored once; identical texts entail."""
+def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None = None,
+                   cache=None, chunk_pairs: int = 2048, progress: bool = False) -> np.ndarray:
+    """Probabilities for ``pairs``: each distinct pair scored once, identical texts entail without the
+    model, pairs in ``cache`` (``stance.models.score_cache``) read back, and the rest scored in chunks
+    of ``chunk_pairs``, each chunk written to the cache as soon as it is done (a killed run resumes)."""
     labels = tuple(scorer.labels)
     todo = list(dict.fromkeys(p for p in pairs if p[0] != p[1]))
-    probs = scorer.predict(todo, batch_size) if todo else np.zeros((0, len(labels)))
-    found = {p: probs[i] for i, p in enumerate(todo)}
-    same = np.zeros(len(labels))
+    found: dict[tuple[str, str], np.ndarray] = {}
+    if cache is not None and todo:
+        for i, v in cache.get_many(todo).items():
+            found[todo[i]] = v
+        if found:
+            log.info("score cache: %d of %d distinct pairs already scored", len(found), len(todo))
+    missing = [p for p in todo if p not in found]
+    bar = None
+    if progress and len(missing) > chunk_pairs // 4:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(missing), desc="NLI", unit="pair", smoothing=0.1)
+    for start in range(0, len(missing), chunk_pairs):
+        chunk = missing[start:start + chunk_pairs]
+        probs = np.asarray(scorer.predict(chunk, batch_size), dtype=np.float32)
+        if cache is not None:
+            cache.put_many(chunk, probs)
+        found.update(zip(chunk, probs))
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    same = np.zeros(len(labels), dtype=np.float32)
     same[labels.index("entailment")] = 1.0
-    return np.array([found.get(p, same) for p in pairs]).reshape(len(pairs), len(labels))
+    return np.array([found.get(p, same) for p in pairs], dtype=np.float32).reshape(len(pairs), len(labels))
 
 
 def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None = None,
                 contradiction_combine: str = "mean", support_combine: str = "max",
-                judge_options: JudgeOptions | None = None) -> list[ScoredPair]:
+                judge_options: JudgeOptions | None = None, cache=None, chunk_pairs: int = 2048,
+                progress: bool = False) -> list[ScoredPair]:
     if not pairs:
         return []
     opts = judge_options or JudgeOptions()
     sent = [(p.a.text, p.b.text) for p in pairs]
     cont = [(nli_content(p.a), nli_content(p.b)) for p in pairs]
     asked = sent + [(b, a) for a, b in sent] + cont + [(b, a) for a, b in cont]
-    probs = predict_unique(scorer, asked, batch_size)
+    probs = predict_unique(scorer, asked, batch_size, cache, chunk_pairs, progress)
     n = len(pairs)
     fwd, bwd, cfwd, cbwd = probs[:n], probs[n:2 * n], probs[2 * n:3 * n], probs[3 * n:]
     labels = tuple(scorer.labels)

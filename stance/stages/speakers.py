@@ -59,13 +59,16 @@ def _name_like(key: str) -> bool:
 def merge_keys(keys: list[str]) -> dict[str, str]:
     """Map each key to its canonical name: the longest key that ends with it (surname match)."""
     uniq = sorted(set(keys), key=lambda k: (-len(k.split()), k))
+    by_surname: dict[str, list[str]] = {}   # candidates share the surname: no all-pairs scan over speakers
+    for o in uniq:
+        if _name_like(o) and len(o.split()) <= 5:
+            by_surname.setdefault(_surname(o), []).append(o)
     out = {}
     for k in uniq:
         if not _name_like(k) or len(k.split()) > 4:
             out[k] = k
             continue
-        longer = [o for o in uniq if o != k and len(o.split()) > len(k.split()) and _name_like(o)
-                  and len(o.split()) <= 5 and (o.endswith(" " + k) or _surname(o) == _surname(k))]
+        longer = [o for o in by_surname.get(_surname(k), []) if o != k and len(o.split()) > len(k.split())]
         targets = {out.get(o, o) for o in longer}
         out[k] = targets.pop() if len(targets) == 1 else k
     return out

@@ -83,20 +83,24 @@ def target_stances(doc_ids: list[str], claims: list[Claim], targets: list[str], 
                    opts: TargetOptions, embedding_model: str = "minilm", embedding_weight: float = 0.75,
                    batch_size: int | None = None, doc_texts: dict[str, str] | None = None) -> list[TargetStance]:
     from stance.models.embeddings import embed
-    from stance.stages.pairs import lexical_similarity
+    from stance.stages.pairs import tfidf_vectors
 
     if not targets:
         return []
     model_label = fnc_stances(doc_texts or {}, targets, scorer) if opts.stance_model == "fnc" else {}
     texts = [c.text for c in claims] + list(targets)
     emb = embed(texts, embedding_model)
-    lex = lexical_similarity(texts)
+    tfidf = tfidf_vectors(texts)
     n = len(claims)
-    sim = embedding_weight * (emb[n:] @ emb[:n].T) + (1 - embedding_weight) * lex[n:, :n]
+    lex = (tfidf[n:] @ tfidf[:n].T).toarray() if tfidf is not None else np.zeros((len(targets), n))
+    sim = embedding_weight * (emb[n:] @ emb[:n].T) + (1 - embedding_weight) * lex   # targets x claims only
+    by_doc: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_doc.setdefault(c.doc_id, []).append(i)
     jobs: list[tuple[int, int, list[int]]] = []   # (target index, doc index, claim indices)
     for t in range(len(targets)):
         for d, doc in enumerate(doc_ids):
-            idx = [i for i, c in enumerate(claims) if c.doc_id == doc and sim[t, i] >= opts.relatedness_floor]
+            idx = [i for i in by_doc.get(doc, []) if sim[t, i] >= opts.relatedness_floor]
             idx = sorted(idx, key=lambda i: -sim[t, i])[:opts.top_claims]
             jobs.append((t, d, idx))
     flat = [(claims[i].text, targets[t]) for t, _, idx in jobs for i in idx]
@@ -107,7 +111,7 @@ def target_stances(doc_ids: list[str], claims: list[Claim], targets: list[str], 
     out, k = [], 0
     for t, d, idx in jobs:
         if not idx:
-            rel = float(max((sim[t, i] for i, c in enumerate(claims) if c.doc_id == doc_ids[d]), default=0.0))
+            rel = float(max((sim[t, i] for i in by_doc.get(doc_ids[d], [])), default=0.0))
             label = model_label.get((doc_ids[d], targets[t]), "unrelated")
             out.append(TargetStance(doc_ids[d], targets[t], label, round(rel, 4), 0.0, 0.0, None, None))
             continue
