@@ -169,6 +169,7 @@ class ReportConfig(Section):
     top_n: int = Field(15, ge=1)
     per_doc_pair: int = Field(3, ge=1)
     groups_shown: int = Field(12, ge=1)
+    page_pairs: int = Field(1500, ge=1)
     quiet: bool = False
 
 

@@ -118,7 +118,9 @@ def build_scorer(cfg: dict) -> Scorer:
     kwargs = {"batch_size": int(sc["batch_size"]), "max_length": int(sc["max_length"]), "device": device,
               "precision": str(sc.get("precision", "fp32")), "backend": str(sc.get("backend", "torch"))}
     if kwargs["backend"] == "onnx":
-        kwargs["cache_dir"] = str(sc.get("cache_dir", "~/.cache/stance"))
+        from stance.models.score_cache import cache_root
+
+        kwargs["cache_dir"] = str(cache_root(sc.get("cache_dir", "~/.cache/stance")))
     scorer = load_scorer(ref, num_threads=int(sc.get("threads") or 0) or None, **kwargs)
     eng = cfg.get("engine", {})
     if eng.get("kind", "local") == "ray":
@@ -238,9 +240,9 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     mcfg = cfg["matrices"]
     cache = None
     if sc.get("cache", True):
-        from stance.models.score_cache import open_score_cache
+        from stance.models.score_cache import cache_root, open_score_cache
 
-        cache = open_score_cache(scorer, sc.get("cache_dir", "~/.cache/stance"))
+        cache = open_score_cache(scorer, cache_root(sc.get("cache_dir", "~/.cache/stance")))
     try:
         scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"],
                              mcfg["support_combine"], JudgeOptions.from_config(cfg.get("judge", {})),
@@ -316,7 +318,7 @@ def run(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict 
     data = ReportData(res.corpus, res.claims, res.scored, res.claim_matrix, res.doc_matrix, res.targets,
                       {**info, "timings_s": timings}, int(rcfg.get("top_n", 15)),
                       float(mcfg["contradiction_threshold"]), float(mcfg["support_threshold"]), res.speakers,
-                      int(rcfg.get("groups_shown", 12)))
+                      int(rcfg.get("groups_shown", 12)), int(rcfg.get("page_pairs", 1500)))
     files = render(data)
     timings["report"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

@@ -75,3 +75,27 @@ def bundled_model_or_skip() -> Path:
     if not (BUNDLED_MODEL / "config.json").exists():
         pytest.skip("bundled model not present (train it with `stance train`)")
     return BUNDLED_MODEL
+
+
+TARGETS = ["Russia paid bounties to Taliban-linked militants to kill US troops",
+           "Iran paid bounties to the Taliban for attacks on US troops"]
+
+
+@pytest.fixture(scope="session")
+def e2e_run(tmp_path_factory):
+    """`stance run` on the bundled example as `make demo` runs it (not quiet): the output folder and
+    what it printed.  Shared by the end-to-end and the browser tests."""
+    import contextlib
+    import io
+
+    from stance.cli import main
+
+    model = bundled_model_or_skip()
+    out = tmp_path_factory.mktemp("e2e") / "report"
+    argv = ["run", str(EXAMPLE), "--out", str(out), "--model", str(model)]
+    for t in TARGETS:
+        argv += ["--target", t]
+    printed, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+        assert main(argv) == 0
+    return out, printed.getvalue()

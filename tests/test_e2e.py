@@ -5,30 +5,8 @@ import pytest
 
 pytestmark = pytest.mark.slow  # runs the pipeline or loads the bundled model
 
-from stance.cli import main
 
-from conftest import EXAMPLE, bundled_model_or_skip
-
-TARGETS = ["Russia paid bounties to Taliban-linked militants to kill US troops",
-           "Iran paid bounties to the Taliban for attacks on US troops"]
-
-
-@pytest.fixture(scope="module")
-def e2e_run(tmp_path_factory):
-    """`stance run` as `make demo` runs it (not quiet): the output folder and what it printed."""
-    import contextlib
-    import io
-
-    model = bundled_model_or_skip()
-    out = tmp_path_factory.mktemp("e2e") / "report"
-    argv = ["run", str(EXAMPLE), "--out", str(out), "--model", str(model)]
-    for t in TARGETS:
-        argv += ["--target", t]
-    printed, errors = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
-        assert main(argv) == 0
-    return out, printed.getvalue()
-
+from conftest import EXAMPLE, TARGETS, bundled_model_or_skip  # noqa: F401  (e2e_run: a session fixture)
 
 @pytest.fixture(scope="module")
 def e2e_out(e2e_run):

@@ -52,8 +52,8 @@ def test_run_json_records_model_hash_config_versions_timings(tiny_run):
 
 def test_html_is_self_contained_and_md_has_sections(tiny_run):
     html = (tiny_run.out_dir / "report.html").read_text()
-    assert "data:image/png;base64," in html
-    assert "http://" not in html and "https://" not in html and "<script src" not in html
+    assert html.count('<script type="application/json" id="stance-data">') == 1   # the data, embedded once
+    assert "http://" not in html and "https://" not in html and "<script src" not in html and "<link" not in html
     md = (tiny_run.out_dir / "report.md").read_text()
     for section in ("## Who contradicts whom", "## Speaker × speaker", "## Documents", "## Document × document",
                     "## Top supports", "## Stance toward targets", "## Document pairs"):
@@ -161,23 +161,23 @@ def test_report_leads_with_who_contradicts_whom(tmp_path):
     assert "&#39;" not in md and "&amp;" not in md and "&quot;" not in md and "&lt;" not in md
     assert "\n     - content: “the Taliban took Russia's money”" in md
     assert "| Mujahid | officials | 0.90 | 1/1 | denies 1 |" in md
+    # the page's data: the pair oriented (the denier first), both claims with their spans, the speaker matrix
+    from stance.stages.page import embed_json
+
     html = (out / "report.html").read_text(encoding="utf-8")
-    card = html[html.index('<div class="pair card"'):]
-    card = card[:card.index("</section>")]
-    assert 'data-relation="denies"' in card and 'data-doc-a="nyt"' in card and 'data-doc-b="trt"' in card
-    assert 'data-source-a="Mujahid"' in card and 'data-source-b="officials"' in card and 'data-score="0.9000"' in card
-    # both sentences, with source, cue and content marked by span, and document text escaped as data
-    assert ('<b class="source">Mujahid</b> <em class="cue">denied</em> that '
-            '<mark class="content">the Taliban took Russia&#39;s money</mark> &amp; said') in card
-    assert "&lt;b&gt;." in card and "<b>." not in card
-    assert '<mark class="content">Russia paid bounties to the Taliban</mark>, officials <em class="cue">said</em>' in card
-    assert '<span class="att att-denies">denies</span>' in card and '<span class="att att-asserts">asserts</span>' in card
-    # the speaker matrix shows the conflict in both cells, with its count
-    assert 'title="Mujahid × officials: 0.90, 1 conflicting pairs"' in html
-    assert 'data-source-a="Mujahid"' in card and 'data-source-b="officials"' in card and 'data-score="0.9000"' in card
-    assert '<mark class="content">the Taliban took Russia&#39;s money</mark>' in card
-    assert '<em class="cue">denied</em>' in card and '<b class="source">Mujahid</b>' in card
-    assert "&lt;b&gt;" in card and "<b>.</b>" not in card   # document text is data, never markup
+    raw = html[html.index('id="stance-data">') + len('id="stance-data">'):]
+    raw = raw[:raw.index("</script>")]
+    assert "<b>" not in raw and "\\u003cb\\u003e" in raw and "&" not in raw   # document text cannot close the script
+    page = json.loads(raw)
+    [pair] = page["pairs"]
+    a, b = page["claims"][pair["a"]], page["claims"][pair["b"]]
+    assert (pair["relation"], pair["score"], a["speaker"], b["speaker"]) == ("denies", 0.9, "Mujahid", "officials")
+    assert [page["docs"][a["doc"]]["id"], page["docs"][b["doc"]]["id"]] == ["nyt", "trt"]
+    marks = {role: a["text"][s:e] for role, s, e in a["marks"]}
+    assert marks == {"source": "Mujahid", "cue": "denied", "content": "the Taliban took Russia's money"}
+    assert page["paragraphs"][a["para"]][a["at"]:].startswith(a["text"])        # the sentence in its context
+    assert page["speaker_matrix"]["speakers"] == ["Mujahid", "officials"] and page["speaker_matrix"]["cells"][0][2:] == [0.9, 1]
+    assert embed_json({"x": "</script><script>"}) == '{"x":"\\u003c/script\\u003e\\u003cscript\\u003e"}'
     rows = [json.loads(x) for x in (out / "contradictions.jsonl").read_text().splitlines()]
     assert rows[0]["relation"] == "denies" and rows[0]["attitude_a"] == "denies" and rows[0]["attitude_b"] == "asserts"
     assert rows[0]["source_a"] == "Mujahid" and rows[0]["content_b"] == "Russia paid bounties to the Taliban"

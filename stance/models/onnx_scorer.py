@@ -78,8 +78,9 @@ class OnnxNLIScorer(HFNLIScorer):
     backend = "onnx"
     _tensors = "np"
 
-    def __init__(self, name_or_path: str, *, cache_dir: str | os.PathLike = "~/.cache/stance", **kwargs):
-        self._cache_dir = cache_root(cache_dir)
+    def __init__(self, name_or_path: str, *, cache_dir: str | os.PathLike | None = None, **kwargs):
+        # the export lives in cache_dir/onnx; default: $STANCE_CACHE_DIR, else ~/.cache/stance
+        self._cache_dir = Path(os.path.expanduser(str(cache_dir))) if cache_dir else cache_root("~/.cache/stance")
         super().__init__(name_or_path, **kwargs)
 
     def _setup_backend(self, folder) -> None:

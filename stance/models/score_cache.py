@@ -121,9 +121,11 @@ class ScoreCache:
         self.db.close()
 
 
-def open_score_cache(scorer, folder: str | os.PathLike) -> ScoreCache | None:
+def open_score_cache(scorer, root: str | os.PathLike) -> ScoreCache | None:
+    """The cache for ``scorer`` under ``root``/scores (``root`` as given: ``cache_root`` applies
+    ``$STANCE_CACHE_DIR`` to the configured folder)."""
     ns = scorer_namespace(scorer)
     if ns is None:
         log.debug("score cache off: the scorer has no weights hash")
         return None
-    return ScoreCache(cache_root(folder) / "scores", ns, len(scorer.labels))
+    return ScoreCache(Path(os.path.expanduser(str(root))) / "scores", ns, len(scorer.labels))

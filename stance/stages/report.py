@@ -6,7 +6,6 @@ output folder that looks complete.
 """
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -22,6 +21,7 @@ from stance.stages.corpus import Corpus
 from stance.errors import StanceError
 from stance.iohelpers import atomic_write_text
 from stance.stages.judge import CONFLICTS
+from stance.stages.page import embed_json, oriented, page_data, segments  # noqa: F401  (oriented: used by the CLI)
 from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_contradictions, ranked_supports,
                        speaker_matrix)
 from stance.stages.scores import ScoredPair
@@ -45,6 +45,7 @@ class ReportData:
     support_threshold: float = 0.5
     speakers: SpeakerMatrix | None = None
     groups_shown: int = 12
+    page_pairs: int = 1500      # claim pairs embedded in report.html (the strongest conflicts, then supports)
 
 
 @dataclass(frozen=True)
@@ -82,36 +83,6 @@ def conflict_groups(scored) -> list[ConflictGroup]:
     out = [ConflictGroup(r, a, b, tuple(sorted(v, key=lambda s: (-s.score, s.pair.a.id, s.pair.b.id))))
            for (r, a, b), v in groups.items()]
     out.sort(key=lambda g: (-g.score, CONFLICTS.index(g.relation), g.speaker_neg, g.speaker_pos))
-    return out
-
-
-def oriented(s: ScoredPair):
-    """(negative side, positive side) for denies / disputes; (a, b) otherwise."""
-    if s.judgement and s.judgement.direction == "b":
-        return s.pair.b, s.pair.a
-    return s.pair.a, s.pair.b
-
-
-def segments(c: Claim, doc_text: str) -> list[tuple[str, str]]:
-    """The claim's sentence cut into (role, text) pieces: source, cue, content or plain text."""
-    marks = []
-    for role, sp in (("source", c.source_span), ("cue", c.cue_span)):
-        if sp:
-            marks.append((sp[0], sp[1], role))
-    for sp in c.content_spans or ((c.content_span,) if c.content_span else ()):
-        if sp and (sp[0], sp[1]) != (c.start, c.end):
-            marks.append((sp[0], sp[1], "content"))
-    marks = sorted((max(a, c.start), min(b, c.end), r) for a, b, r in marks if b > c.start and a < c.end)
-    out, pos = [], c.start
-    for a, b, role in marks:
-        if a < pos:
-            continue  # overlapping marks: keep the first
-        if a > pos:
-            out.append(("text", doc_text[pos:a]))
-        out.append((role, doc_text[a:b]))
-        pos = b
-    if pos < c.end:
-        out.append(("text", doc_text[pos:c.end]))
     return out
 
 
@@ -187,39 +158,10 @@ def _doc_pairs_csv(dm: DocMatrix) -> str:
     return buf.getvalue()
 
 
-# cells are annotated up to this many documents; the figure's size is capped whatever the corpus
-_ANNOTATE_UP_TO = 15
+def _asset(name: str) -> str:
+    from importlib.resources import files
 
-
-def _heatmap_png(ids, m: np.ndarray, title: str, cmap: str, counts: np.ndarray | None = None) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    n = len(ids)
-    cell = 1.2 if n <= _ANNOTATE_UP_TO else max(0.22, 18.0 / n)
-    fig, ax = plt.subplots(figsize=(cell * n + 2.6, cell * 0.85 * n + 2.0), dpi=120 if n <= _ANNOTATE_UP_TO else 90)
-    shown = np.where(np.isnan(m), 0, m)
-    im = ax.imshow(shown, vmin=0, vmax=1, cmap=cmap)
-    font = 10 if n <= _ANNOTATE_UP_TO else 7
-    ax.set_xticks(range(n), labels=ids, rotation=35 if n <= _ANNOTATE_UP_TO else 90, ha="right", fontsize=font)
-    ax.set_yticks(range(n), labels=ids, fontsize=font)
-    for i in range(n if n <= _ANNOTATE_UP_TO else 0):
-        for j in range(n):
-            if np.isnan(m[i, j]):
-                txt = "–"
-            else:
-                txt = f"{m[i, j]:.2f}" + (f"\n({counts[i, j]})" if counts is not None else "")
-            ax.text(j, i, txt, ha="center", va="center", fontsize=10,
-                    color="white" if shown[i, j] > 0.6 else "black")
-    ax.set_title(title, fontsize=11)
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return files("stance.stages").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def _env():
@@ -244,8 +186,6 @@ def render(data: ReportData) -> dict[str, str]:
     texts = {d.id: d.text for d in data.corpus.documents}
     ctx = {
         "groups": groups[:data.groups_shown], "n_groups": len(groups), "speakers": sm,
-        "speaker_rows": [(sp, [None if np.isnan(v) else float(v) for v in sm.score[i]], list(sm.n_conflicts[i]))
-                         for i, sp in enumerate(sm.speakers)],
         "segments": lambda c: segments(c, texts[c.doc_id]), "oriented": oriented,
         "relation_counts": {r: sum(1 for s in data.scored if s.relation == r) for r in
                             ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")},
@@ -263,12 +203,9 @@ def render(data: ReportData) -> dict[str, str]:
     env = _env()
     files = {"report.md": env.get_template("report.md.j2").render(**ctx)}
     ctx_html = dict(ctx)
-    shown = "" if len(dm.doc_ids) == len(dm.all_doc_ids or dm.doc_ids) else \
-        f"; the {len(dm.doc_ids)} most conflicted of {len(dm.all_doc_ids)} documents"
-    ctx_html["heat_contra"] = _heatmap_png(dm.doc_ids, dm.contradiction, "Document × document conflict "
-                                           f"(count = conflicting claim pairs{shown})", "Reds", dm.n_contradictions)
-    ctx_html["heat_support"] = _heatmap_png(dm.doc_ids, dm.support, "Document × document support "
-                                            "(top-k mean; count = supporting pairs)", "Greens", dm.n_supports)
+    page = page_data(data, data.page_pairs, sm)
+    ctx_html.update(page_json=embed_json(page), page_pairs=len(page["pairs"]),
+                    page_css=_asset("report.css"), page_js=_asset("report.js"))
     files["report.html"] = env.get_template("report.html.j2").render(**ctx_html)
     files["matrix_contradiction.csv"] = _matrix_csv(dm.doc_ids, dm.contradiction)
     files["matrix_support.csv"] = _matrix_csv(dm.doc_ids, dm.support)
