@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	# the CPU wheel of torch first: an unpinned torch would pull gigabytes of CUDA packages
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[dev]"
+	# the browser tests drive Debian's headless Chromium through chromedriver
+	command -v chromedriver >/dev/null || ./scripts/install-chromium.sh
 	touch $(STAMP)
 
 setup: $(STAMP)

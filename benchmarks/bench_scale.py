@@ -4,7 +4,8 @@ For each N, ``stance run`` runs as a fresh process on the first N bodies (in fil
 empty score cache, and the table gives claims, pairs, seconds per stage and the process's peak RSS
 (from its ``run.json``).  Then the largest N runs again on the warm cache (``rerun``), and, with
 ``--ray``, once more on the Ray engine (cold cache).  Writes ``OUT/scale.json``, ``OUT/scale.md``
-(the table) and ``OUT/scale.png`` (log-log: pairs, seconds and peak RSS against N).
+(the table), ``OUT/scale.png`` (log-log: pairs, seconds and peak RSS against N) and the largest run's
+``report.html``, ``report.md``, ``run.json`` and ``doc_pairs.csv`` as ``OUT/largest-*``.
 
     python benchmarks/bench_scale.py [--sizes 100 300 1000 0] [--backend onnx --precision int8] [--ray]
 
@@ -113,6 +114,8 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
             if n == sizes[-1]:
+                for name in ("report.html", "report.md", "run.json", "doc_pairs.csv"):   # kept for inspection
+                    shutil.copy(work / f"out-{n}" / name, a.out / f"largest-{name}")
                 row = {"kind": "rerun (cache)", **run_once(corpus, work / f"out-{n}", cache, extra)}
                 rows.append(row)
                 print(json.dumps(row), flush=True)

@@ -87,15 +87,16 @@ def _versions() -> dict:
     return out
 
 
-def load_claim_tagger(cfg: dict):
-    """The attribution tagger named by ``claims.tagger`` (a model folder), or None for rules only."""
+def load_claim_tagger(cfg: dict, lazy: bool = False):
+    """The attribution tagger named by ``claims.tagger`` (a model folder), or None for rules only;
+    ``lazy``: loaded on first use (claims read back from the cache need no tagger)."""
     ref = cfg["claims"].get("tagger")
     if not ref:
         return None
-    from stance.models.tagger import load_tagger
+    from stance.models.tagger import LazyTagger, load_tagger
 
     log.debug("attribution tagger: %s", resolve_path(str(ref)))
-    return load_tagger(resolve_path(str(ref)))
+    return LazyTagger(resolve_path(str(ref))) if lazy else load_tagger(resolve_path(str(ref)))
 
 
 def peak_rss_mb() -> float:
@@ -118,7 +119,7 @@ def build_scorer(cfg: dict) -> Scorer:
     kwargs = {"batch_size": int(sc["batch_size"]), "max_length": int(sc["max_length"]), "device": device,
               "precision": str(sc.get("precision", "fp32")), "backend": str(sc.get("backend", "torch"))}
     if kwargs["backend"] == "onnx":
-        from stance.models.score_cache import cache_root
+        from stance.cache import cache_root
 
         kwargs["cache_dir"] = str(cache_root(sc.get("cache_dir", "~/.cache/stance")))
     scorer = load_scorer(ref, num_threads=int(sc.get("threads") or 0) or None, **kwargs)
@@ -128,6 +129,22 @@ def build_scorer(cfg: dict) -> Scorer:
 
         scorer = RayScorer(scorer, ref, kwargs, eng.get("address"), int(eng.get("batch_pairs", 512)))
     return scorer
+
+
+def _claims(docs: Corpus, cfg: dict, progress: bool = False, root: Path | None = None) -> list[Claim]:
+    """Stage 2 with the configured tagger, through the claim cache under ``root`` when given."""
+    opts = ClaimOptions.from_config(cfg["claims"])
+    tagger = load_claim_tagger(cfg, lazy=root is not None)
+    store = None
+    if root is not None:
+        from stance.stages.claims import ClaimStore, claims_namespace
+
+        store = ClaimStore(root / "claims", claims_namespace(opts, tagger))
+    try:
+        return extract_all(docs, opts, tagger, progress, store)
+    finally:
+        if store is not None:
+            store.close()
 
 
 def extract(corpus: str | Path | Corpus | None = None, *, config: str | Path | dict | None = None,
@@ -141,7 +158,12 @@ def extract(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         skip = bool(cfg["corpus"]["skip_bad_files"]) if skip_bad_files is None else skip_bad_files
         docs = load_corpus(resolve_path(corpus if corpus is not None else cfg["corpus"]["path"]),
                            int(cfg["corpus"]["max_file_bytes"]), skip)
-    found = extract_all(docs, ClaimOptions.from_config(cfg["claims"]), load_claim_tagger(cfg))
+    root = None
+    if cfg["scoring"].get("cache", True):
+        from stance.cache import cache_root
+
+        root = cache_root(cfg["scoring"].get("cache_dir", "~/.cache/stance"))
+    found = _claims(docs, cfg, False, root)
     if not found:
         raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
                           f"check the documents or lower claims.min_words")
@@ -208,14 +230,24 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     memory: dict[str, float] = {"corpus": peak_rss_mb()}
     progress = not cfg["report"].get("quiet")
     eng = cfg.get("engine", {})
+    sc = cfg["scoring"]
+    root = None
+    if sc.get("cache", True):   # claims, embeddings and scores computed before are read back
+        from stance.cache import cache_root
+
+        root = cache_root(sc.get("cache_dir", "~/.cache/stance"))
     embedder = None
     if eng.get("kind", "local") == "ray":
         from stance.engines.ray_engine import ray_embedder
 
         embedder = ray_embedder(eng.get("address"), int(eng.get("batch_pairs", 512)))
+    if root is not None:
+        from stance.models.embeddings import cached_embedder
+
+        embedder = cached_embedder(root, embedder)
 
     t = time.perf_counter()
-    claims = extract_all(docs, ClaimOptions.from_config(cfg["claims"]), load_claim_tagger(cfg), progress)
+    claims = _claims(docs, cfg, progress, root)
     if not claims:
         raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
                           f"check the documents or lower claims.min_words")
@@ -231,7 +263,6 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     say(f"{len(pairs)} candidate pairs ({popts.mode}, top_k={popts.top_k}, floor={popts.min_similarity})")
 
     t = time.perf_counter()
-    sc = cfg["scoring"]
     if scorer is None:
         scorer = build_scorer(cfg)
     scorer.progress = False   # score_pairs shows one bar over the whole stage
@@ -239,10 +270,10 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     t = time.perf_counter()
     mcfg = cfg["matrices"]
     cache = None
-    if sc.get("cache", True):
-        from stance.models.score_cache import cache_root, open_score_cache
+    if root is not None:
+        from stance.models.score_cache import open_score_cache
 
-        cache = open_score_cache(scorer, cache_root(sc.get("cache_dir", "~/.cache/stance")))
+        cache = open_score_cache(scorer, root)
     try:
         scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"],
                              mcfg["support_combine"], JudgeOptions.from_config(cfg.get("judge", {})),

@@ -224,7 +224,8 @@ def test_thousand_document_page_is_small_and_filters(browser, tmp_path):
     assert page.stat().st_size < 5 * 2 ** 20
     open_page(browser, page)
     data_json = page_json(page)
-    assert len(data_json["pairs"]) == 1500 and len(data_json["doc_matrix"]["docs"]) == 40
+    # the 1,500 strongest pairs, plus each shown matrix cell's own evidence
+    assert 1500 <= len(data_json["pairs"]) < len(scored) and len(data_json["doc_matrix"]["docs"]) == 40
     conflicts = sum(p["relation"] != "supports" for p in data_json["pairs"])
     assert shown(browser) == conflicts
     browser.find_element("id", "rel-denies").click()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.models.score_cache import SCHEMA, ScoreCache, open_score_cache, scorer_namespace
+from stance.cache import SCHEMA
+from stance.models.score_cache import ScoreCache, open_score_cache, scorer_namespace
 from stance.stages.scores import predict_unique
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def test_corrupt_database_is_rebuilt_with_a_warning(tmp_path, caplog):
         s2 = CountingScorer()
         cache = open_score_cache(s2, tmp_path)
         predict_unique(s2, pairs_of(5), cache=cache)
-    assert any("score cache unusable" in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
+    assert any("cache unusable" in r.getMessage() and "rebuilding" in r.getMessage() for r in caplog.records)
     assert len(s2.seen) == 5 and len(cache) == 5        # everything scored again, and cached again
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stance.cache import CorruptCache, DiskStore, cached_map
 from stance.errors import StanceError
 
 
@@ -85,3 +86,45 @@ def embed(texts: list[str], name: str = "minilm", batch_size: int = 64, progress
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     return load_encoder(name).encode(list(texts), batch_size, progress)
+
+
+class EmbeddingStore(DiskStore):
+    """Sentence vectors (float32) in the shared cache, keyed by encoder and text."""
+
+    def decode(self, raw: bytes) -> np.ndarray:
+        v = np.frombuffer(raw, dtype=np.float32)
+        if v.ndim != 1 or not len(v) or not np.all(np.isfinite(v)):
+            raise CorruptCache("malformed embedding entry")
+        return v
+
+    def encode(self, value) -> bytes:
+        return np.asarray(value, dtype=np.float32).tobytes()
+
+
+def encoder_namespace(name: str) -> str:
+    from stance.models.loading import sha256_of, weights_file
+
+    folder = Path(resolve_embedding_model(name))
+    weights = weights_file(folder)
+    return f"embeddings|{sha256_of(weights) if weights else folder}"
+
+
+def cached_embedder(root, base=None):
+    """An ``embed(texts, name, batch_size, progress)`` that reads vectors it has computed before from
+    ``root``/embeddings and computes (with ``base``, default the local encoder) only the new texts."""
+    base = base or embed
+
+    def run(texts: list[str], name: str = "minilm", batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        store = EmbeddingStore(Path(root) / "embeddings", encoder_namespace(name))
+        try:
+            uniq = list(dict.fromkeys(texts))
+            vecs = cached_map(store, [(t,) for t in uniq],
+                              lambda idx: list(base([uniq[i] for i in idx], name, batch_size, progress)), chunk=4096)
+        finally:
+            store.close()
+        where = {t: i for i, t in enumerate(uniq)}
+        return np.stack([vecs[where[t]] for t in texts]).astype(np.float32)
+
+    return run

@@ -6,7 +6,9 @@ A name is a local folder (it wins when it exists) or an ``org/name`` hub id.  Fo
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -85,6 +87,13 @@ def weights_file(folder: Path) -> Path | None:
 
 
 def sha256_of(path: Path) -> str:
+    """The file's sha256, remembered per (path, size, mtime): large weights are hashed once per process."""
+    st = os.stat(path)
+    return _sha256_of(str(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

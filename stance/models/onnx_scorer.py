@@ -18,7 +18,7 @@ import numpy as np
 
 from stance.errors import StanceError
 from stance.models.scorer import HFNLIScorer
-from stance.models.score_cache import cache_root
+from stance.cache import cache_root
 
 log = logging.getLogger(__name__)
 

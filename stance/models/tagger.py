@@ -40,7 +40,7 @@ def load_tagger(path: str | Path, window: int = 256, stride: int = 192, device: 
 
     from stance.models.loading import load_hf_model
 
-    tok, model, _ = load_hf_model(
+    tok, model, folder = load_hf_model(
         str(path), "token-classification", dtype=torch.float32,
         fix="train it with `stance train-tagger`, pass a tagger folder or reachable hub id in claims.tagger, "
             "or set claims.tagger: null for rules only")
@@ -50,7 +50,12 @@ def load_tagger(path: str | Path, window: int = 256, stride: int = 192, device: 
         raise StanceError(f"{path}: tagger labels {sorted(names.values())} are not the BIO tags {list(BIO)}; "
                           f"retrain it with `stance train-tagger`")
     model.eval()
-    return AttributionTagger(tok, model, names, window, stride, device or "cpu")
+    tagger = AttributionTagger(tok, model, names, window, stride, device or "cpu")
+    from stance.models.loading import sha256_of, weights_file
+
+    weights = weights_file(folder) if folder else None
+    tagger.weights_sha256 = sha256_of(weights) if weights else None   # the claim cache's namespace
+    return tagger
 
 
 class AttributionTagger:
@@ -128,3 +133,21 @@ def write_label_config(out: Path) -> None:
     cfg["id2label"] = {str(i): lab for i, lab in enumerate(BIO)}
     cfg["label2id"] = {lab: i for i, lab in enumerate(BIO)}
     (out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n")
+
+
+class LazyTagger:
+    """The tagger at ``path``, loaded on first use: a run whose claims all come from the claim cache
+    never loads it.  ``weights_sha256`` (the cache's namespace) is read from the file without loading."""
+
+    def __init__(self, path: str | Path):
+        from stance.models.loading import sha256_of, weights_file
+
+        self.path = Path(path)
+        weights = weights_file(self.path) if self.path.is_dir() else None
+        self.weights_sha256 = sha256_of(weights) if weights else str(path)
+        self._tagger = None
+
+    def tag(self, text: str) -> list[Span]:
+        if self._tagger is None:
+            self._tagger = load_tagger(self.path)
+        return self._tagger.tag(text)

@@ -1,9 +1,11 @@
 """Stage 2, claims: sentences that assert something, with spans and attribution."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
+from stance.cache import CorruptCache, DiskStore, cached_map, files_sha256
 from stance.stages.attribution import attribute
 from stance.stages.corpus import Corpus, Document
 from stance.stages.sentences import split_sentences
@@ -198,13 +200,66 @@ def claim_from(doc: Document, cid: str, text: str, start: int, att, is_headline:
                  speaker_id=author if not att.attributed else speaker_key(att.speaker))
 
 
-def extract_all(corpus: Corpus, opts: ClaimOptions, tagger=None, progress: bool = False) -> list[Claim]:
-    """Every document's claims; with ``tagger`` (``stance.tagger``) its spans lead where it finds a cue."""
+def claims_namespace(opts: ClaimOptions, tagger=None) -> str:
+    """Everything that changes a document's claims: the options, the tagger's weights and the code of
+    the extraction modules (so that a code change never reads stale claims)."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    code = files_sha256([here / f for f in ("sentences.py", "claims.py", "attribution.py", "cues.py", "speakers.py")] +
+                        [here.parent / "models" / "tagger.py"])
+    tag = getattr(tagger, "weights_sha256", None) if tagger is not None else "rules"
+    return f"claims|{code}|{tag}|{opts!r}"
+
+
+def claim_to_json(c: Claim) -> dict:
+    from dataclasses import asdict
+
+    return asdict(c)
+
+
+def claim_from_json(d: dict) -> Claim:
+    span = (lambda x: None if x is None else (int(x[0]), int(x[1])))  # noqa: E731
+    return Claim(**{**d, "source_span": span(d["source_span"]), "cue_span": span(d["cue_span"]),
+                    "content_span": span(d["content_span"]), "content_spans": tuple(span(x) for x in d["content_spans"])})
+
+
+def extract_all(corpus: Corpus, opts: ClaimOptions, tagger=None, progress: bool = False, store=None) -> list[Claim]:
+    """Every document's claims; with ``tagger`` (``stance.tagger``) its spans lead where it finds a cue.
+    With ``store`` (a ``ClaimStore``), documents already extracted with the same options, tagger and
+    code are read back, and new ones are written 64 documents at a time."""
     from stance.stages.speakers import normalise
 
-    docs = corpus.documents
-    if progress and len(docs) > 50:
-        from tqdm import tqdm
+    docs = list(corpus.documents)
+    keys = [(d.id, d.text, d.title or "", d.source or "", d.date or "", d.kind or "") for d in docs]
+    bar = []
 
-        docs = tqdm(docs, desc="claims", unit="doc", leave=False)
-    return normalise([c for doc in docs for c in extract_claims(doc, opts, tagger)])
+    def compute(idx: list[int]) -> list[list[Claim]]:
+        if progress and not bar and len(docs) > 50:
+            from tqdm import tqdm
+
+            bar.append(tqdm(total=len(docs), desc="claims", unit="doc", leave=False))
+        out = []
+        for i in idx:
+            out.append(extract_claims(docs[i], opts, tagger))
+            if bar:
+                bar[0].update(1)
+        return out
+
+    per_doc = cached_map(store, keys, compute, chunk=64)
+    if bar:
+        bar[0].close()
+    return normalise([c for found in per_doc for c in found])
+
+
+class ClaimStore(DiskStore):
+    """Claims per document (JSON values) in the shared cache."""
+
+    def decode(self, raw: bytes) -> list[Claim]:
+        try:
+            return [claim_from_json(d) for d in json.loads(raw.decode("utf-8"))]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CorruptCache(f"malformed claims entry ({exc})") from None
+
+    def encode(self, value: list[Claim]) -> bytes:
+        return json.dumps([claim_to_json(c) for c in value], ensure_ascii=False).encode("utf-8")
