@@ -92,3 +92,18 @@ def test_bad_jsonl_line(tmp_path):
     f.write_text('{"id": "x", "text": "ok"}\nnot json\n', encoding="utf-8")
     with pytest.raises(StanceError, match=r"d.jsonl:2: not valid JSON"):
         load_corpus(f)
+
+
+def test_jsonl_size_cap_is_per_document_and_the_file_may_be_larger(tmp_path):
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps({"id": f"d{i}", "text": "word " * 15}) for i in range(10)]   # 75 bytes each, 1 KB in all
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(load_corpus(path, max_file_bytes=100).documents) == 10
+    path.write_text("\n".join(lines + [json.dumps({"id": "big", "text": "word " * 100})]) + "\n", encoding="utf-8")
+    with pytest.raises(StanceError, match=r"c.jsonl:11: document 'big' is 500 bytes, over the 100-byte cap"):
+        load_corpus(path, max_file_bytes=100)
+    c = load_corpus(path, max_file_bytes=100, skip_bad_files=True)
+    assert len(c.documents) == 10 and "big" in c.skipped[0]
+    path.write_bytes(b'{"id": "x", "text": "caf\xe9"}\n')
+    with pytest.raises(StanceError, match="c.jsonl:1: not valid UTF-8"):
+        load_corpus(path)

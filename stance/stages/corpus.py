@@ -101,33 +101,52 @@ def load_folder(folder: Path, max_bytes: int, skip_bad_files: bool) -> Corpus:
     return Corpus(tuple(docs), str(folder), tuple(skipped))
 
 
-def load_jsonl(path: Path, max_bytes: int) -> Corpus:
-    text = _read_text(path, max_bytes)
-    docs = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            raise StanceError(f"{path}:{n}: not valid JSON; each line must be one "
-                              f'{{"id": ..., "text": ...}} object') from None
-        if not isinstance(obj, dict) or not obj.get("id") or not isinstance(obj.get("text"), str):
-            raise StanceError(f"{path}:{n}: needs string fields 'id' and 'text'; fix that line")
-        if not obj["text"].strip():
-            raise StanceError(f"{path}:{n}: document '{obj['id']}' has empty text; remove the line or fill it")
-        docs.append(Document(id=str(obj["id"]), text=obj["text"], title=obj.get("title"),
-                             source=obj.get("source"), date=obj.get("date"), kind=obj.get("kind"),
-                             path=f"{path}:{n}"))
+def load_jsonl(path: Path, max_bytes: int, skip_bad_files: bool = False) -> Corpus:
+    """One document per line, read as a stream: the size cap applies to each document, not to the file
+    (a JSONL corpus of thousands of articles is naturally larger than any one article)."""
+    docs, skipped = [], []
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+        if b"\x00" in head:
+            raise StanceError(f"{path}: binary file (NUL bytes), not text; pass a JSONL file of {{\"id\", \"text\"}} lines")
+        fh.seek(0)
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise StanceError(f"{path}:{n}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8") from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                raise StanceError(f"{path}:{n}: not valid JSON; each line must be one "
+                                  f'{{"id": ..., "text": ...}} object') from None
+            if not isinstance(obj, dict) or not obj.get("id") or not isinstance(obj.get("text"), str):
+                raise StanceError(f"{path}:{n}: needs string fields 'id' and 'text'; fix that line")
+            if not obj["text"].strip():
+                raise StanceError(f"{path}:{n}: document '{obj['id']}' has empty text; remove the line or fill it")
+            size = len(obj["text"].encode("utf-8"))
+            if size > max_bytes:
+                if skip_bad_files:
+                    skipped.append(f"{path}:{n} (document '{obj['id']}' is {size:,} bytes)")
+                    continue
+                raise StanceError(f"{path}:{n}: document '{obj['id']}' is {size:,} bytes, over the {max_bytes:,}-byte "
+                                  f"cap; split it, raise corpus.max_file_bytes, or pass --skip-bad-files")
+            docs.append(Document(id=str(obj["id"]), text=obj["text"], title=obj.get("title"),
+                                 source=obj.get("source"), date=obj.get("date"), kind=obj.get("kind"),
+                                 path=f"{path}:{n}"))
+    if not docs:
+        raise StanceError(f"{path}: file is empty or has no documents; add {{\"id\", \"text\"}} lines")
     _check_unique(docs, str(path))
-    return Corpus(tuple(docs), str(path))
+    return Corpus(tuple(docs), str(path), tuple(skipped))
 
 
 def load_corpus(location: str | Path, max_file_bytes: int = 2_000_000, skip_bad_files: bool = False) -> Corpus:
     path = Path(location)
     if not path.exists():
         raise StanceError(f"{path}: corpus not found; pass a folder of .txt/.md files or a .jsonl file")
-    corpus = load_folder(path, max_file_bytes, skip_bad_files) if path.is_dir() else load_jsonl(path, max_file_bytes)
+    corpus = load_folder(path, max_file_bytes, skip_bad_files) if path.is_dir() else load_jsonl(path, max_file_bytes, skip_bad_files)
     if not corpus.documents:
         raise StanceError(f"{path}: empty corpus (no usable .txt/.md documents); add documents or point at another folder")
     return corpus
