@@ -2,8 +2,8 @@
 contents, and the source-aware judgement (``stance.judge``) of the pair.
 
 Every distinct (premise, hypothesis) text pair is scored once: a content equal to its sentence
-reuses the sentence's probabilities, and identical texts are not sent to the model (they entail
-each other).
+reuses the sentence's probabilities, and identical texts and near-duplicate contents (see
+``judge.near_duplicate``) are not sent to the model: they entail each other.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stance.stages.judge import JudgeOptions, Judgement, judge_contents, nli_content
+from stance.stages.judge import JudgeOptions, Judgement, judge_contents, near_duplicate, nli_content
 from stance.stages.pairs import ClaimPair
 from stance.models.scorer import Scorer
 
@@ -98,6 +98,8 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
     opts = judge_options or JudgeOptions()
     sent = [(p.a.text, p.b.text) for p in pairs]
     cont = [(nli_content(p.a), nli_content(p.b)) for p in pairs]
+    # near-duplicate contents entail each other whatever the model says (judge_contents): not scored
+    cont = [(x, x) if near_duplicate(x, y) else (x, y) for x, y in cont]
     asked = sent + [(b, a) for a, b in sent] + cont + [(b, a) for a, b in cont]
     probs = predict_unique(scorer, asked, batch_size, cache, chunk_pairs, progress)
     n = len(pairs)
