@@ -70,3 +70,14 @@ def test_contents_are_judged_with_attitudes_and_each_text_pair_scored_once():
     assert s_ac.relation == "supports" and s_ac.score == 0.0
     assert len(scorer.asked) == len(set(scorer.asked)) == 2   # only a<->b sentences; nothing twice
     assert all(p != h for p, h in scorer.asked)
+
+
+def test_near_duplicate_contents_are_not_sent_to_the_model():
+    a = attributed("a#1", "a", "Officials said that Russia paid the bounties.", "Russia paid the bounties.", "asserts")
+    b = attributed("b#1", "b", "The spokesman denied that “Russia paid the bounties”.", "“Russia paid the bounties”",
+                   "denies")
+    scorer = CountingScorer()
+    [s] = score_pairs([ClaimPair(a, b, 0.9, 0.9, 0.9)], scorer)
+    assert not [p for p in scorer.asked if "bounties" in p[0] and len(p[0]) < 30]   # no content pair asked
+    assert len(scorer.asked) == 2                                          # the two sentence directions only
+    assert s.content_forward[0] == s.content_backward[0] == 1.0 and s.relation == "denies"
