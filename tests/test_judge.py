@@ -54,3 +54,18 @@ def test_nli_content_resolves_a_leading_pronoun_to_the_source():
     assert nli_content(c) == "Trump was briefed"
     author = Claim("d#2", "d", "He left.", 0, 8, "d (author)", None, False, False, content="He left")
     assert nli_content(author) == "He left"
+
+
+def test_a_noun_phrase_content_is_read_as_its_sentence():
+    """"X dismissed the claims" and "Y has yet to comment on the claims" share the content "the claims",
+    which names something elsewhere: NLI must read the sentences, or they would 'deny' each other at 1.0."""
+    from stance.stages.claims import Claim
+    from stance.stages.judge import nli_content
+
+    text = "His reps dismissed the claims."
+    c = Claim("a#1", "a", text, 0, len(text), "His reps", "dismissed", True, True, content="the claims",
+              content_span=(text.index("the claims"), len(text) - 1), attitude="denies")
+    assert nli_content(c) == text
+    long = Claim("b#1", "b", "Officials denied that Russia paid the bounties.", 0, 47, "Officials", "denied", True, True,
+                 content="that Russia paid the bounties", attitude="denies")
+    assert nli_content(long) == "Russia paid the bounties"

@@ -129,10 +129,21 @@ def judge_contents(a, b, forward, backward, labels: tuple[str, ...], similarity:
     return j, forward, backward
 
 
+# a short content opening with a determiner is a noun phrase that points elsewhere ("denied the rumor",
+# "dismissed the claims", "confirmed it"), not a proposition: two of them match as text without saying
+# the same thing.  A short clause ("he was briefed") is kept.
+MIN_CONTENT_WORDS = 4
+_NOUN_PHRASE = re.compile(r"^(?:the|a|an|this|these|that|those|such|its|their|his|her|it|them|any|all|both|reports?)\b",
+                          re.I)
+
+
 def nli_content(claim) -> str:
     """The text of a claim's content as NLI reads it: without a leading "that", and a leading "he"/"she"
-    becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed")."""
+    becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed").  A content
+    too short to be a proposition ("the rumor") is read as its whole sentence."""
     text = _THAT.sub("", claim.content or claim.text, count=1)
+    if len(_words(text)) < MIN_CONTENT_WORDS and _NOUN_PHRASE.match(text.strip(" “\"'‘")):
+        return claim.text
     if claim.attributed and _SUBJECT_PRONOUN.match(text):
         name = (claim.speaker_id or claim.speaker).split(",")[0]
         text = _SUBJECT_PRONOUN.sub(name, text, count=1)
