@@ -101,14 +101,24 @@ class RayScorer:
         self.ray = init_ray(address)
         self.progress = False
 
-    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
+    def predict_stream(self, pairs: Sequence[tuple[str, str]]):
+        """(indices, probabilities) batches as the workers finish them, over one Ray dataset for all
+        ``pairs``: one actor pool per stage (a pool per chunk would reload the model every chunk), and
+        the caller can write each batch to the score cache as it arrives."""
         if not pairs:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
+            return
         ray = self.ray
         ds = ray.data.from_items([{"index": i, "premise": p, "hypothesis": h} for i, (p, h) in enumerate(pairs)])
         ds = ds.map_batches(_NLIWorker, fn_constructor_kwargs={"model": self.model, "kwargs": self.kwargs},
                             batch_size=self.batch_pairs, concurrency=(1, _workers(ray)), num_cpus=1)
-        return _collect(ds, len(pairs), "probs")
+        for batch in ds.iter_batches(batch_format="numpy", batch_size=None):
+            yield np.asarray(batch["index"]), np.stack(batch["probs"]).astype(np.float32)
+
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
+        out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
+        for idx, probs in self.predict_stream(pairs):
+            out[idx] = probs
+        return out
 
 
 def ray_embedder(address: str | None = None, batch_pairs: int = 512):

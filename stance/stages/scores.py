@@ -74,6 +74,16 @@ def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int
         from tqdm import tqdm
 
         bar = tqdm(total=len(missing), desc="NLI", unit="pair", smoothing=0.1)
+    stream = getattr(scorer, "predict_stream", None)
+    if stream is not None and missing:   # a distributed scorer: one job for the stage, cached as it streams back
+        for idx, probs in stream(missing):
+            done = [missing[i] for i in idx]
+            if cache is not None:
+                cache.put_many(done, probs)
+            found.update(zip(done, probs))
+            if bar is not None:
+                bar.update(len(done))
+        missing = []
     for start in range(0, len(missing), chunk_pairs):
         chunk = missing[start:start + chunk_pairs]
         probs = np.asarray(scorer.predict(chunk, batch_size), dtype=np.float32)
