@@ -33,7 +33,7 @@ test-fast: setup
 	$(PY) -m pytest -q -m "not slow"
 
 bench: setup
-	$(PY) benchmarks/bench_nli.py
+	$(PY) benchmarks/bench_nli.py --json out/bench_nli.json
 	$(PY) benchmarks/bench_train.py --json out/bench_train.json
 	$(PY) benchmarks/bench_pipeline.py
 
