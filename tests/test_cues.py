@@ -9,6 +9,9 @@ from stance.stages.cues import attitude_of, evidential_frame
     ("should be treated with caution", "doubts"), ("According to … wasn't corroborated", "doubts"),
     ("did not confirm", "doubts"), ("declined to confirm", "doubts"), ("questioned", "doubts"),
     ("may have said", "doubts"),
+    # non-committal cues withhold commitment: never a denial, never an assertion
+    ("confirmed nor denied", "doubts"), ("neither confirmed nor denied", "doubts"), ("has not commented on", "doubts"),
+    ("has yet to comment on", "doubts"), ("declined to comment on", "doubts"),
 ])
 def test_attitude_of_cue(cue, attitude):
     assert attitude_of(cue) == attitude

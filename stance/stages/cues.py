@@ -46,7 +46,10 @@ DOUBT_EXPR = re.compile(
 # negated reporting: the source withholds commitment
 NEGATED_CUE = re.compile(
     r"\b(?:did|does|do|would|could|will|has|have|had)(?:n['’]t| not)\s+(?:\w+ly\s+)?(?:confirm|verify|corroborate|say|deny|dispute)\b|"
-    r"\b(?:declined|refused|unable|failed)\s+to\s+(?:confirm|verify|corroborate)\b|\bnot aware of\b", re.I)
+    r"\b(?:declined|refused|unable|failed)\s+to\s+(?:confirm|verify|corroborate|comment|respond)\b|\bnot aware of\b|"
+    # non-committal: "neither confirmed nor denied", "has not commented on", "has yet to comment on"
+    r"\bconfirm\w*\s+nor\s+den\w*|\b(?:has|have|had|did)(?:n['’]t| not)\s+(?:yet\s+)?"
+    r"(?:publicly\s+)?(?:commented|comment|responded|respond)\b|\b(?:has|have|had)\s+yet\s+to\s+(?:comment|respond|confirm)\b", re.I)
 MODAL = re.compile(r"\b(may|might|could) have\b|\bpossibly\b|\bperhaps\b", re.I)
 # the author hedges by attributing without a named source: the content stays asserted by that source
 HEDGE = re.compile(r"\b(reportedly|allegedly|purportedly|apparently|(?:is|are|was|were)\s+(?:\w+ly\s+)?"
