@@ -108,6 +108,15 @@ def peak_rss_mb() -> float:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
+def cache_folder(cfg: dict) -> Path | None:
+    """Where claims, embeddings, scores and ONNX exports are cached ($STANCE_CACHE_DIR, else
+    scoring.cache_dir), or None with scoring.cache off."""
+    from stance.cache import cache_root
+
+    sc = cfg["scoring"]
+    return cache_root(sc.get("cache_dir", "~/.cache/stance")) if sc.get("cache", True) else None
+
+
 def build_scorer(cfg: dict) -> Scorer:
     """The configured NLI scorer: backend (torch / onnx), precision, device; on the Ray engine a
     ``RayScorer`` whose workers load the same model with the same settings."""
@@ -118,7 +127,7 @@ def build_scorer(cfg: dict) -> Scorer:
     ref = str(local) if local.exists() else model_ref
     kwargs = {"batch_size": int(sc["batch_size"]), "max_length": int(sc["max_length"]), "device": device,
               "precision": str(sc.get("precision", "fp32")), "backend": str(sc.get("backend", "torch"))}
-    if kwargs["backend"] == "onnx":
+    if kwargs["backend"] == "onnx":   # the export is cached even with scoring.cache off
         from stance.cache import cache_root
 
         kwargs["cache_dir"] = str(cache_root(sc.get("cache_dir", "~/.cache/stance")))
@@ -158,12 +167,7 @@ def extract(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         skip = bool(cfg["corpus"]["skip_bad_files"]) if skip_bad_files is None else skip_bad_files
         docs = load_corpus(resolve_path(corpus if corpus is not None else cfg["corpus"]["path"]),
                            int(cfg["corpus"]["max_file_bytes"]), skip)
-    root = None
-    if cfg["scoring"].get("cache", True):
-        from stance.cache import cache_root
-
-        root = cache_root(cfg["scoring"].get("cache_dir", "~/.cache/stance"))
-    found = _claims(docs, cfg, False, root)
+    found = _claims(docs, cfg, False, cache_folder(cfg))
     if not found:
         raise StanceError(f"{docs.location}: no claims found (every sentence was boilerplate or too short); "
                           f"check the documents or lower claims.min_words")
@@ -231,11 +235,7 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
     progress = not cfg["report"].get("quiet")
     eng = cfg.get("engine", {})
     sc = cfg["scoring"]
-    root = None
-    if sc.get("cache", True):   # claims, embeddings and scores computed before are read back
-        from stance.cache import cache_root
-
-        root = cache_root(sc.get("cache_dir", "~/.cache/stance"))
+    root = cache_folder(cfg)   # claims, embeddings and scores computed before are read back
     embedder = None
     if eng.get("kind", "local") == "ray":
         from stance.engines.ray_engine import ray_embedder

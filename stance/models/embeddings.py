@@ -102,11 +102,10 @@ class EmbeddingStore(DiskStore):
 
 
 def encoder_namespace(name: str) -> str:
-    from stance.models.loading import sha256_of, weights_file
+    from stance.models.loading import weights_sha256
 
-    folder = Path(resolve_embedding_model(name))
-    weights = weights_file(folder)
-    return f"embeddings|{sha256_of(weights) if weights else folder}"
+    folder = resolve_embedding_model(name)
+    return f"embeddings|{weights_sha256(folder) or folder}"
 
 
 def cached_embedder(root, base=None):

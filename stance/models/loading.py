@@ -86,6 +86,12 @@ def weights_file(folder: Path) -> Path | None:
     return None
 
 
+def weights_sha256(folder: str | Path | None) -> str | None:
+    """The sha256 of a model folder's weights file, or None (no folder, or no weights in it)."""
+    weights = weights_file(Path(folder)) if folder and Path(folder).is_dir() else None
+    return sha256_of(weights) if weights else None
+
+
 def sha256_of(path: Path) -> str:
     """The file's sha256, remembered per (path, size, mtime): large weights are hashed once per process."""
     st = os.stat(path)

@@ -16,7 +16,7 @@ import numpy as np
 
 from stance.errors import StanceError
 from stance.labels import canonical_label
-from stance.models.loading import length_batches, load_hf_model, resolve_model, sha256_of, weights_file  # noqa: F401
+from stance.models.loading import length_batches, load_hf_model, resolve_model, sha256_of, weights_file, weights_sha256  # noqa: F401
 
 THREE_WAY = ("entailment", "neutral", "contradiction")
 TWO_WAY = ("entailment", "not_entailment")
@@ -101,8 +101,7 @@ class HFNLIScorer:
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.precision = precision
         self.max_length = max_length
-        weights = weights_file(folder) if folder else None
-        self.weights_sha256 = sha256_of(weights) if weights else None
+        self.weights_sha256 = weights_sha256(folder)
         self._setup_backend(folder)
         self.batch_size = batch_size
         self.progress = False

@@ -51,10 +51,9 @@ def load_tagger(path: str | Path, window: int = 256, stride: int = 192, device: 
                           f"retrain it with `stance train-tagger`")
     model.eval()
     tagger = AttributionTagger(tok, model, names, window, stride, device or "cpu")
-    from stance.models.loading import sha256_of, weights_file
+    from stance.models.loading import weights_sha256
 
-    weights = weights_file(folder) if folder else None
-    tagger.weights_sha256 = sha256_of(weights) if weights else None   # the claim cache's namespace
+    tagger.weights_sha256 = weights_sha256(folder)   # the claim cache's namespace
     return tagger
 
 
@@ -140,11 +139,10 @@ class LazyTagger:
     never loads it.  ``weights_sha256`` (the cache's namespace) is read from the file without loading."""
 
     def __init__(self, path: str | Path):
-        from stance.models.loading import sha256_of, weights_file
+        from stance.models.loading import weights_sha256
 
         self.path = Path(path)
-        weights = weights_file(self.path) if self.path.is_dir() else None
-        self.weights_sha256 = sha256_of(weights) if weights else str(path)
+        self.weights_sha256 = weights_sha256(self.path) or str(path)
         self._tagger = None
 
     def tag(self, text: str) -> list[Span]:

@@ -113,14 +113,16 @@ def near_duplicate(a: str, b: str, ratio: float = 0.85) -> bool:
 
 
 def judge_contents(a, b, forward, backward, labels: tuple[str, ...], similarity: float,
-                   opts: JudgeOptions = JudgeOptions()):
+                   opts: JudgeOptions = JudgeOptions(), duplicate: bool | None = None):
     """The judgement of claims ``a`` and ``b`` from NLI of their contents (``forward``: a -> b).
-    Near-duplicate contents entail both ways whatever the model said.  Returns the judgement and the
-    content probabilities it used (forward, backward)."""
+    Near-duplicate contents entail both ways whatever the model said (``duplicate``: already known
+    by the caller, else tested here).  Returns the judgement and the content probabilities it used."""
     import numpy as np
 
     e = labels.index("entailment")
-    if near_duplicate(nli_content(a), nli_content(b)):  # the model reads some reworded quotes as contradiction
+    if duplicate is None:
+        duplicate = near_duplicate(nli_content(a), nli_content(b))
+    if duplicate:  # the model reads some reworded quotes as contradiction
         forward = backward = np.eye(len(labels))[e]
     c = labels.index("contradiction") if "contradiction" in labels else None
     con = (lambda p: float(p[c])) if c is not None else (lambda p: 0.0)  # noqa: E731

@@ -110,15 +110,17 @@ def _marks(c, doc_text: str) -> list[list]:
     return out
 
 
-def page_data(data, max_pairs: int = 1500, speakers=None) -> dict:
-    """The JSON object behind the page (``data`` is a ``ReportData``; ``speakers`` its speaker matrix)."""
+def page_data(data, max_pairs: int = 1500, speakers=None, ranked: tuple[list, list] | None = None) -> dict:
+    """The JSON object behind the page (``data`` is a ``ReportData``; ``speakers`` its speaker matrix;
+    ``ranked`` the pairs already sorted by conflict and by support, when the caller has them)."""
     from stance.stages.matrices import ranked_contradictions, ranked_supports
 
     scored = list(data.scored)
-    conflicts = [s for s in ranked_contradictions(scored) if s.relation in CONFLICTS]
-    supports = [s for s in ranked_supports(scored) if s.relation == "supports"]
-    n_support = min(len(supports), max(50, max_pairs // 5))
-    chosen = conflicts[:max_pairs - min(n_support, max_pairs // 5)]
+    by_conflict, by_support = ranked or (ranked_contradictions(scored), ranked_supports(scored))
+    conflicts = [s for s in by_conflict if s.relation in CONFLICTS]
+    supports = [s for s in by_support if s.relation == "supports"]
+    # up to a fifth of the page for supports; conflicts fill the rest
+    chosen = conflicts[:max_pairs - min(len(supports), max_pairs // 5)]
     chosen += supports[:max(0, max_pairs - len(chosen))]
     # every cell of the document matrix shown keeps its own evidence, even past the cap
     have = {id(s) for s in chosen}

@@ -21,7 +21,7 @@ from stance.stages.corpus import Corpus
 from stance.errors import StanceError
 from stance.iohelpers import atomic_write_text
 from stance.stages.judge import CONFLICTS
-from stance.stages.page import embed_json, oriented, page_data, segments  # noqa: F401  (oriented: used by the CLI)
+from stance.stages.page import embed_json, oriented, page_data, segments
 from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_contradictions, ranked_supports,
                        speaker_matrix)
 from stance.stages.scores import ScoredPair
@@ -73,9 +73,7 @@ def conflict_groups(scored) -> list[ConflictGroup]:
     for s in scored:
         if not is_conflict(s):
             continue
-        a, b = s.pair.a, s.pair.b
-        if s.judgement and s.judgement.direction == "b":
-            a, b = b, a
+        a, b = oriented(s)
         sa, sb = a.speaker_id or a.speaker, b.speaker_id or b.speaker
         if s.relation == "contradicts":
             sa, sb = sorted((sa, sb))
@@ -192,7 +190,7 @@ def render(data: ReportData) -> dict[str, str]:
         "info": data.run_info, "docs": list(data.corpus.documents), "doc_by_id": docs,
         "n_claims": len(data.claims), "n_pairs": len(data.scored),
         "top_contradictions": contradictions[:data.top_n], "top_supports": supports[:data.top_n],
-        "doc_pairs": [p for p in dm.pairs if p.n_pairs], "targets": list(data.targets),
+        "doc_pairs": list(dm.pairs), "targets": list(data.targets),
         "doc_pairs_shown": max(len(dm.doc_ids), data.top_n),
         "target_of": {(t.doc_id, t.target): t for t in data.targets},
         "target_texts": list(dict.fromkeys(t.target for t in data.targets)),
@@ -203,7 +201,7 @@ def render(data: ReportData) -> dict[str, str]:
     env = _env()
     files = {"report.md": env.get_template("report.md.j2").render(**ctx)}
     ctx_html = dict(ctx)
-    page = page_data(data, data.page_pairs, sm)
+    page = page_data(data, data.page_pairs, sm, (contradictions, supports))
     ctx_html.update(page_json=embed_json(page), page_pairs=len(page["pairs"]),
                     page_css=_asset("report.css"), page_js=_asset("report.js"))
     files["report.html"] = env.get_template("report.html.j2").render(**ctx_html)

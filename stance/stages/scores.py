@@ -55,6 +55,19 @@ def combine(x: float, y: float, rule: str) -> float:
     return (x + y) / 2
 
 
+def _scored_batches(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None, chunk_pairs: int):
+    """(indices into ``pairs``, probabilities) as they are done: a distributed scorer streams one job for
+    the whole stage (``predict_stream``); a local one scores ``chunk_pairs`` at a time."""
+    stream = getattr(scorer, "predict_stream", None)
+    if stream is not None:
+        if pairs:
+            yield from stream(pairs)
+        return
+    for start in range(0, len(pairs), chunk_pairs):
+        idx = range(start, min(len(pairs), start + chunk_pairs))
+        yield idx, scorer.predict(pairs[idx.start:idx.stop], batch_size)
+
+
 def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None = None,
                    cache=None, chunk_pairs: int = 2048, progress: bool = False) -> np.ndarray:
     """Probabilities for ``pairs``: each distinct pair scored once, identical texts entail without the
@@ -74,24 +87,13 @@ def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int
         from tqdm import tqdm
 
         bar = tqdm(total=len(missing), desc="NLI", unit="pair", smoothing=0.1)
-    stream = getattr(scorer, "predict_stream", None)
-    if stream is not None and missing:   # a distributed scorer: one job for the stage, cached as it streams back
-        for idx, probs in stream(missing):
-            done = [missing[i] for i in idx]
-            if cache is not None:
-                cache.put_many(done, probs)
-            found.update(zip(done, probs))
-            if bar is not None:
-                bar.update(len(done))
-        missing = []
-    for start in range(0, len(missing), chunk_pairs):
-        chunk = missing[start:start + chunk_pairs]
-        probs = np.asarray(scorer.predict(chunk, batch_size), dtype=np.float32)
+    for idx, probs in _scored_batches(scorer, missing, batch_size, chunk_pairs):
+        done = [missing[i] for i in idx]
         if cache is not None:
-            cache.put_many(chunk, probs)
-        found.update(zip(chunk, probs))
+            cache.put_many(done, probs)
+        found.update(zip(done, np.asarray(probs, dtype=np.float32)))
         if bar is not None:
-            bar.update(len(chunk))
+            bar.update(len(done))
     if bar is not None:
         bar.close()
     same = np.zeros(len(labels), dtype=np.float32)
@@ -109,7 +111,8 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
     sent = [(p.a.text, p.b.text) for p in pairs]
     cont = [(nli_content(p.a), nli_content(p.b)) for p in pairs]
     # near-duplicate contents entail each other whatever the model says (judge_contents): not scored
-    cont = [(x, x) if near_duplicate(x, y) else (x, y) for x, y in cont]
+    dup = [near_duplicate(x, y) for x, y in cont]
+    cont = [(x, x) if d else (x, y) for (x, y), d in zip(cont, dup)]
     asked = sent + [(b, a) for a, b in sent] + cont + [(b, a) for a, b in cont]
     probs = predict_unique(scorer, asked, batch_size, cache, chunk_pairs, progress)
     n = len(pairs)
@@ -121,7 +124,7 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
     for i, p in enumerate(pairs):
         f, b = np.round(fwd[i].astype(float), 5), np.round(bwd[i].astype(float), 5)
         j, cf, cb = judge_contents(p.a, p.b, np.round(cfwd[i].astype(float), 5),
-                                   np.round(cbwd[i].astype(float), 5), labels, p.similarity, opts)
+                                   np.round(cbwd[i].astype(float), 5), labels, p.similarity, opts, dup[i])
         out.append(ScoredPair(
             pair=p, labels=labels, forward=tuple(f.tolist()), backward=tuple(b.tolist()),
             support=round(float(combine(f[e], b[e], support_combine)), 5),
