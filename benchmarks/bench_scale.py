@@ -3,11 +3,12 @@
 For each N, ``stance run`` runs as a fresh process on the first N bodies (in file order) with an
 empty score cache, and the table gives claims, pairs, seconds per stage and the process's peak RSS
 (from its ``run.json``).  Then the largest N runs again on the warm cache (``rerun``), and, with
-``--ray``, once more on the Ray engine (cold cache).  Writes ``OUT/scale.json``, ``OUT/scale.md``
+``--ray``, once more on the Ray engine (cold cache).  ``--ray-only`` runs just the Ray leg for each N
+and merges its rows into an existing ``OUT/scale.json`` (so a long local table need not be re-measured).  Writes ``OUT/scale.json``, ``OUT/scale.md``
 (the table), ``OUT/scale.png`` (log-log: pairs, seconds and peak RSS against N) and the largest run's
 ``report.html``, ``report.md``, ``run.json`` and ``doc_pairs.csv`` as ``OUT/largest-*``.
 
-    python benchmarks/bench_scale.py [--sizes 100 300 1000 0] [--backend onnx --precision int8] [--ray]
+    python benchmarks/bench_scale.py [--sizes 100 300 1000 0] [--backend onnx --precision int8] [--ray | --ray-only]
 
 N = 0 means every body (1,683).  Needs ../shared/data/fnc1/train_bodies.csv.
 """
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,17 +45,44 @@ def run_once(corpus: Path, out: Path, cache: Path, extra: list[str]) -> dict:
     cmd = [sys.executable, "-m", "stance.cli", "-q", "run", str(corpus), "--out", str(out), "--overwrite",
            "--quiet", *extra]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    tree_peak = [0.0]
+    sampler = threading.Thread(target=_sample_tree_rss, args=(proc.pid, tree_peak), daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
     wall = time.perf_counter() - t
+    sampler.join(timeout=2)
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr[-2000:]}")
     info = json.loads((out / "run.json").read_text())
     return {"wall_s": round(wall, 1), "documents": info["counts"]["documents"], "claims": info["counts"]["claims"],
             "pairs": info["counts"]["pairs_scored"], "stages_s": {k: info["timings_s"].get(k) for k in STAGES},
             "peak_rss_mb": max(info["peak_rss_mb"].values()), "peak_rss_by_stage_mb": info["peak_rss_mb"],
+            "peak_tree_rss_mb": round(tree_peak[0], 1),
             "report_html_mb": round((out / "report.html").stat().st_size / 2 ** 20, 2),
             "backend": info["model"].get("backend"), "compute": info["model"].get("compute_dtype"),
             "engine": info.get("engine", {}).get("kind", "local")}
+
+
+def _sample_tree_rss(pid: int, peak: list[float]) -> None:
+    """Sum of RSS over the run and every process it started (Ray's raylet and workers included), each 0.5 s.
+
+    run.json's peak_rss_mb is the stance process alone; with --engine ray the scoring happens in workers."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        while root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
+            total = 0
+            for p in [root, *root.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak[0] = max(peak[0], total / 2 ** 20)
+            time.sleep(0.5)
+    except psutil.Error:
+        pass
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -79,13 +108,18 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| N | run | claims | pairs | claims s | pairs s | scores s | report s | total s | peak RSS MB | report.html MB |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|\n")
+    head = ("| N | run | claims | pairs | claims s | pairs s | scores s | report s | total s | peak RSS MB | all processes MB | report.html MB |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     body = "".join(
         f"| {r['documents']} | {r['kind']} | {r['claims']} | {r['pairs']} | {r['stages_s']['claims']:.0f} | "
         f"{r['stages_s']['pairs']:.0f} | {r['stages_s']['scores']:.0f} | {r['stages_s']['report']:.1f} | "
-        f"{r['wall_s']:.0f} | {r['peak_rss_mb']:.0f} | {r['report_html_mb']} |\n" for r in rows)
+        f"{r['wall_s']:.0f} | {r['peak_rss_mb']:.0f} | {_mb(r.get('peak_tree_rss_mb'))} | {r['report_html_mb']} |\n"
+        for r in rows)
     return head + body
+
+
+def _mb(v: float | None) -> str:
+    return f"{v:.0f}" if v else "–"     # rows measured before the process-tree sampler have none
 
 
 def main() -> None:
@@ -95,6 +129,8 @@ def main() -> None:
     ap.add_argument("--backend", default="onnx", choices=["torch", "onnx"])
     ap.add_argument("--precision", default="int8", choices=["fp32", "bf16", "int8"])
     ap.add_argument("--ray", action="store_true", help="also run the largest N on the Ray engine (local Ray)")
+    ap.add_argument("--ray-only", action="store_true",
+                    help="run only the Ray engine (cold cache) for each N and merge the rows into OUT/scale.json")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "bench_scale")
     a = ap.parse_args()
 
@@ -108,6 +144,12 @@ def main() -> None:
         for n in sizes:
             corpus = work / f"bodies-{n}.jsonl"
             corpus.write_text("".join(json.dumps(d) + "\n" for d in docs[:n]), encoding="utf-8")
+            if a.ray_only:
+                row = {"kind": "cold, --engine ray", **run_once(corpus, work / f"out-ray-{n}", work / f"cache-ray-{n}",
+                                                                 extra + ["--engine", "ray"])}
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+                continue
             cache = work / f"cache-{n}"
             shutil.rmtree(cache, ignore_errors=True)
             row = {"kind": "cold", **run_once(corpus, work / f"out-{n}", cache, extra)}
@@ -127,6 +169,11 @@ def main() -> None:
                     print(json.dumps(row), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if a.ray_only and (a.out / "scale.json").exists():
+        # keep the earlier rows, replacing any with the same N and kind
+        new = {(r["documents"], r["kind"]) for r in rows}
+        old = json.loads((a.out / "scale.json").read_text())["rows"]
+        rows = [r for r in old if (r["documents"], r["kind"]) not in new] + rows
     (a.out / "scale.json").write_text(json.dumps({"backend": a.backend, "precision": a.precision, "rows": rows},
                                                  indent=2) + "\n")
     (a.out / "scale.md").write_text(table(rows))
