@@ -99,3 +99,26 @@ def test_tagger_spans_lead_where_the_tagger_finds_a_cue():
     assert first.content_spans == (first.content_span,)
     # no cue from the tagger in the second sentence: the rules' evidential frame applies
     assert second.attitude == "doubts" and second.content == "the deal collapsed" and not second.attributed
+
+
+def test_a_denial_that_points_back_stands_for_the_story_it_answers():
+    """"denied ... any such relationship" and "This type of agreement ... is without foundation" deny the
+    headline's claim: NLI reads the headline's content in their place, their own spans stay as written."""
+    from stance.stages.judge import nli_content
+
+    doc = Document(id="nyt", text=(
+        "Russia is said to have offered rewards to the Taliban for killing US troops\n\n"
+        "The finding was reported to the president, officials said.\n\n"
+        "Taliban spokesman Zabihullah Mujahid denied that the insurgents have any such relationship "
+        "with any intelligence agency.\n\n"
+        "“This type of agreement with the Russian intelligence agency is without foundation,” he said.\n\n"
+        "Mujahid denied that the group had met Russian officers in Doha.\n"))
+    claims = extract_claims(doc, OPTS)
+    head, finding, such, agreement, plain = claims
+    assert head.is_headline and head.refers_to is None and finding.refers_to is None
+    for c in (such, agreement):
+        assert c.attitude == "denies" and c.refers_to == head.id and c.resolved_content == head.content
+        assert doc.text[c.content_span[0]:c.content_span[1]] == c.content   # the words as written
+        assert nli_content(c) == "Russia has offered rewards to the Taliban for killing US troops"
+    assert plain.attitude == "denies" and plain.refers_to is None     # states its own proposition
+    assert nli_content(plain) == "the group had met Russian officers in Doha"

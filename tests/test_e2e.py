@@ -75,17 +75,11 @@ def _cards(rows):
     return denial, caution
 
 
-DENIAL_GAP = ("known gap (issue 9): the spokesman's denied content is a noun phrase ('This type of agreement with "
-              "the Russian intelligence agency'), and the bundled NLI model gives it P(entail) 0.2 against the GRU "
-              "bounty content, so the pair is judged neutral (rank 23) instead of denies")
-
-
 def test_caution_card_is_found_as_disputes(e2e_out):
     _, caution = _cards(jsonl(e2e_out / "contradictions.jsonl"))
     assert caution and caution[0]["score"] >= 0.5 and caution[0]["flagged"]
 
 
-@pytest.mark.xfail(strict=True, reason=DENIAL_GAP)
 def test_denial_card_is_found_as_denies(e2e_out):
     denial, _ = _cards(jsonl(e2e_out / "contradictions.jsonl"))
     assert denial and denial[0]["score"] >= 0.5 and denial[0]["flagged"]
@@ -96,7 +90,6 @@ def test_caution_card_ranks_in_the_top_10(e2e_out):
     assert caution
 
 
-@pytest.mark.xfail(strict=True, reason=DENIAL_GAP)
 def test_denial_card_ranks_in_the_top_10(e2e_out):
     denial, _ = _cards(jsonl(e2e_out / "contradictions.jsonl")[:10])
     assert denial
@@ -109,7 +102,6 @@ def test_demo_output_prints_the_caution_card_and_a_denial(e2e_run):
     assert "1. denies" in head and "Trump denied that he was briefed" in head
 
 
-@pytest.mark.xfail(strict=True, reason=DENIAL_GAP)
 def test_demo_output_prints_the_spokesman_denial(e2e_run):
     assert "Zabihullah Mujahid denies what" in e2e_run[1]
 

@@ -26,13 +26,23 @@ def test_relation_from_attitudes_and_contents(att_a, att_b, e_ab, e_ba, c_ab, c_
 
 def test_conflict_score_ranks_the_three_conflict_relations_together():
     contradicts = judge("asserts", "asserts", 0.0, 0.0, 0.7, 0.7, 0.6, OPTS)
-    denies = judge("denies", "asserts", 0.9, 0.2, 0.0, 0.0, 0.6, OPTS)
-    disputes = judge("asserts", "doubts", 0.9, 0.2, 0.0, 0.0, 0.6, OPTS)
+    denies = judge("denies", "asserts", 0.2, 0.9, 0.0, 0.0, 0.6, OPTS)     # b's assertion entails a's denied content
+    disputes = judge("asserts", "doubts", 0.9, 0.2, 0.0, 0.0, 0.6, OPTS)   # a's assertion entails b's doubted content
     assert (contradicts.relation, denies.relation, disputes.relation) == ("contradicts", "denies", "disputes")
     assert denies.score == pytest.approx(0.9) and contradicts.score == pytest.approx(0.7)
     assert disputes.score == pytest.approx(0.72)   # a doubt is weaker than the same denial
     assert sorted([contradicts, denies, disputes], key=lambda j: -j.score)[0] is denies
     assert all(0.0 <= j.score <= 1.0 for j in (contradicts, denies, disputes))
+
+
+def test_a_denial_conflicts_only_with_assertions_that_imply_what_it_denies():
+    """Denying P ("Russia paid bounties") conflicts with asserting Q when Q implies P ("the GRU paid
+    bounties"), not when P implies Q ("Russia cultivates ties with the Taliban")."""
+    implies_denied = judge("denies", "asserts", 0.1, 0.8, 0.0, 0.0, 0.6, OPTS)   # asserted -> denied: 0.8
+    implied_by_denied = judge("denies", "asserts", 0.8, 0.1, 0.0, 0.0, 0.6, OPTS)
+    assert (implies_denied.relation, implies_denied.score, implies_denied.same) == ("denies", 0.8, 0.8)
+    assert implied_by_denied.relation != "denies" and implied_by_denied.score == pytest.approx(0.1)
+    assert judge("asserts", "doubts", 0.1, 0.9, 0.0, 0.0, 0.6, OPTS).relation != "disputes"
 
 
 def test_direction_names_the_side_that_denies_or_doubts():
@@ -69,3 +79,17 @@ def test_a_noun_phrase_content_is_read_as_its_sentence():
     long = Claim("b#1", "b", "Officials denied that Russia paid the bounties.", 0, 47, "Officials", "denied", True, True,
                  content="that Russia paid the bounties", attitude="denies")
     assert nli_content(long) == "Russia paid the bounties"
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("Russia is said to have offered rewards to the Taliban", "Russia has offered rewards to the Taliban"),
+    ("The officers were believed to have paid militants", "The officers had paid militants"),
+    ("The GRU, reportedly offered and paid bounties", "The GRU, offered and paid bounties"),
+    ("Allegedly, the money was paid in cash", "the money was paid in cash"),
+    ("He is said to be in Moscow", "He is in Moscow"),
+    ("Officials said the report was false", "Officials said the report was false"),   # not a hedge
+])
+def test_author_hedges_are_read_as_the_proposition_they_hedge(text, reading):
+    from stance.stages.judge import propositional
+
+    assert propositional(text) == reading

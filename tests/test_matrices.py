@@ -94,3 +94,28 @@ def test_speaker_matrix_aggregates_across_documents_and_counts_relations():
     assert sm.score[i, j] == sm.score[j, i] == pytest.approx(0.75) and sm.n_conflicts[i, j] == 2
     assert all(p.speaker_a != p.speaker_b for p in sm.pairs)
     assert np.isnan(sm.score[i, i])
+
+
+def test_a_restatement_is_listed_under_the_pair_it_restates():
+    """A spokesman's two sentences that deny the same story against one assertion are one conflict."""
+    from dataclasses import replace
+
+    from stance.stages.matrices import ranked_with_restatements
+
+    a1 = Claim("x#1", "x", "Mujahid denied that the insurgents have any such relationship.", 0, 10, "Mujahid", "denied",
+               True, True, content="the insurgents have any such relationship", attitude="denies", speaker_id="Mujahid",
+               refers_to="x#0", resolved_content="Russia paid bounties")
+    a2 = replace(a1, id="x#2", text="This type of agreement is without foundation, he said.",
+                 content="This type of agreement")
+    b = Claim("y#1", "y", "The GRU paid bounties.", 0, 22, "y (author)", None, False, False, content="The GRU paid bounties")
+    other = replace(a2, id="x#3", resolved_content="", content="the Taliban were paid", text="He denied the Taliban were paid.")
+    scored = [_scored(a1, b, 0.7), _scored(a2, b, 0.7), _scored(other, b, 0.6)]
+    ranked = ranked_with_restatements(scored)
+    assert [(s.pair.a.id, r) for s, r in ranked] == [("x#1", (("x#2", "y#1"),)), ("x#3", ())]
+    assert [s.pair.a.id for s in ranked_contradictions(scored)] == ["x#1", "x#3"]
+
+
+def _scored(a, b, conflict):
+    return ScoredPair(ClaimPair(a, b, 0.5, 0.5, 0.5), ("entailment", "neutral", "contradiction"),
+                      (0.3, 0.4, 0.3), (0.3, 0.4, 0.3), 0.3, 0.3,
+                      judgement=Judgement("denies", conflict, 0.1, conflict, 0.1, "a"))

@@ -26,7 +26,9 @@ def test_all_outputs_written(tiny_run):
 
 def test_contradictions_jsonl_schema_and_ranking(tiny_run):
     rows = [json.loads(x) for x in (tiny_run.out_dir / "contradictions.jsonl").read_text().splitlines()]
-    assert len(rows) == len(tiny_run.scored)
+    # every scored pair once: as a ranked row, or listed under the row it restates
+    listed = [(r["claim_a"], r["claim_b"]) for r in rows] + [tuple(x) for r in rows for x in r["restated_by"]]
+    assert sorted(listed) == sorted((s.pair.a.id, s.pair.b.id) for s in tiny_run.scored)
     need = {"rank", "doc_a", "doc_b", "claim_a", "claim_b", "text_a", "text_b", "speaker_a", "speaker_b", "score"}
     assert need <= set(rows[0])
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))

@@ -130,8 +130,6 @@ def test_bundled_report_first_screen_filters_and_matrix(browser, e2e_run, tmp_pa
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html) and "https://" not in html and "http://" not in html
 
 
-@pytest.mark.xfail(strict=True, reason="design card 1: the spokesman's denied content is a noun phrase the NLI model "
-                                       "does not read as the bounty claim (issue 9, DENIAL_GAP in test_e2e.py)")
 def test_spokesman_denial_is_on_the_first_screen(browser, e2e_run):
     open_page(browser, e2e_run[0] / "report.html")
     hits = [c for c in cards(browser) if "Mujahid" in c.text and c.get_attribute("data-relation") == "denies"]

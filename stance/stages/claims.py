@@ -36,6 +36,8 @@ class Claim:
     content_spans: tuple[tuple[int, int], ...] = ()   # segments when the content is discontinuous
     attitude: str = "asserts"           # asserts | denies | doubts
     speaker_id: str = ""                # normalised speaker (stance.speakers) for the speaker matrix
+    refers_to: str | None = None        # an anaphoric content ("any such relationship") stands for this claim's
+    resolved_content: str = ""          # ... content, which NLI reads in its place (``resolve_references``)
 
     @property
     def source(self) -> str:
@@ -182,7 +184,35 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
         previous, previous_text = att, text
         claims.append(claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
         first_real = False
-    return claims
+    return resolve_references(claims)
+
+
+# A content that points back instead of stating ("This type of agreement ... is without foundation",
+# "denied that the insurgents have any such relationship", "dismissed the allegations"): compared as
+# written it matches nothing, so the denial looks neutral toward the very claim it answers.
+ANAPHORIC_CONTENT = re.compile(
+    r"^(?:that\s+)?[“\"‘']?(?:this|these|those|such)\b|"
+    r"^(?:that\s+)?[“\"‘']?(?:the|these|those)\s+(?:reports?|reporting|allegations?|claims?|accusations?|stor(?:y|ies)|"
+    r"rumou?rs?|charges?)\b(?!\s+(?:that|of|about|by)\b)|"
+    r"^(?:that\s+)?(?:it|this|that)[.”\"’']*$|"
+    r"\b(?:any such|no such|such an?|(?:this|that) (?:type|kind|sort) of|(?:these|those) (?:types|kinds|sorts) of)\b", re.I)
+
+
+def resolve_references(claims: list[Claim]) -> list[Claim]:
+    """A denial or doubt whose content points back (``ANAPHORIC_CONTENT``) answers the story's own
+    claim: news states its central allegation first (the headline, else the lead) and later quotes
+    who rejects "such" a thing.  Such a claim keeps its words and spans, and records the claim it
+    stands for (``refers_to``) and that claim's content (``resolved_content``, what NLI reads)."""
+    from dataclasses import replace
+
+    lead = next((c for c in claims if c.is_headline and c.attitude == "asserts"), None) or \
+        next((c for c in claims if c.attitude == "asserts" and not ANAPHORIC_CONTENT.search(c.content)), None)
+    if lead is None or ANAPHORIC_CONTENT.search(lead.content):
+        return claims
+    at = claims.index(lead)
+    return [replace(c, refers_to=lead.id, resolved_content=lead.content)
+            if i > at and c.attitude in ("denies", "doubts") and ANAPHORIC_CONTENT.search(c.content) else c
+            for i, c in enumerate(claims)]
 
 
 def claim_from(doc: Document, cid: str, text: str, start: int, att, is_headline: bool, author: str,

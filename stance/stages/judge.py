@@ -2,17 +2,20 @@
 
 Inputs per pair: the two claims' attitudes (asserts / denies / doubts) and NLI of their *contents*
 in both directions.  Let E = max(P(entail, a->b), P(entail, b->a)) ("the contents state the same
-proposition", either one implying the other) and C = mean(P(contradiction)) over both directions
-("the contents are incompatible").
+proposition", either one implying the other), E> = P(entail, asserted content -> denied or doubted
+content), and C = mean(P(contradiction)) over both directions ("the contents are incompatible").
 
   attitudes            conflict score              relation if conflict >= threshold   support
   asserts / asserts    C                           contradicts                         E
-  asserts / denies     E                           denies                              C
-  asserts / doubts     doubt_weight * E            disputes                            doubt_weight * C
+  asserts / denies     E>                          denies                              C
+  asserts / doubts     doubt_weight * E>           disputes                            doubt_weight * C
   denies  / denies     C                           contradicts                         E
   doubts  / either     doubt_weight * C            contradicts                         E
 
 Denying P against asserting not-P is agreement, so opposite attitudes swap the roles of E and C.
+Denying P conflicts with asserting Q when Q implies P, not the other way: "the GRU paid bounties to
+Taliban-linked militants" is incompatible with denying "the Taliban have ties to an intelligence
+agency", but denying "Russia paid bounties" leaves "Russia cultivates ties with the Taliban" standing.
 Near-duplicate contents (the same words up to quotes, dashes or a dateline, and no negation or number
 on one side only) state the same proposition: E = 1, C = 0, whatever the model says.
 A doubt is a weaker commitment than a denial, so it scales by ``doubt_weight``.  Otherwise the
@@ -65,11 +68,13 @@ def judge(attitude_a: str, attitude_b: str, ent_ab: float, ent_ba: float, con_ab
     if pair == {"asserts"}:
         conflict, support, kind = opposed, same, "contradicts"
     elif pair == {"asserts", "denies"}:
-        conflict, support, kind = same, opposed, "denies"
         direction = "a" if attitude_a == "denies" else "b"
+        same = ent_ba if direction == "a" else ent_ab      # the assertion entails what is denied
+        conflict, support, kind = same, opposed, "denies"
     elif pair == {"asserts", "doubts"}:
-        conflict, support, kind = opts.doubt_weight * same, opts.doubt_weight * opposed, "disputes"
         direction = "a" if attitude_a == "doubts" else "b"
+        same = ent_ba if direction == "a" else ent_ab
+        conflict, support, kind = opts.doubt_weight * same, opts.doubt_weight * opposed, "disputes"
     elif pair == {"denies"}:
         conflict, support, kind = opposed, same, "contradicts"
     else:  # a doubt against a doubt or a denial: they agree about P; opposite contents conflict weakly
@@ -142,11 +147,28 @@ _NOUN_PHRASE = re.compile(r"^(?:the|a|an|this|these|that|those|such|its|their|hi
 def nli_content(claim) -> str:
     """The text of a claim's content as NLI reads it: without a leading "that", and a leading "he"/"she"
     becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed").  A content
-    too short to be a proposition ("the rumor") is read as its whole sentence."""
+    that points back ("such a relationship") reads as the claim it stands for (``resolved_content``);
+    one too short to be a proposition ("the rumor") is read as its whole sentence.  Hedges that only
+    mark the author's distance ("reportedly", "is said to have") are dropped: the proposition is the same."""
+    if claim.resolved_content:
+        return propositional(_THAT.sub("", claim.resolved_content, count=1))
     text = _THAT.sub("", claim.content or claim.text, count=1)
     if len(_words(text)) < MIN_CONTENT_WORDS and _NOUN_PHRASE.match(text.strip(" “\"'‘")):
-        return claim.text
+        return propositional(claim.text)
     if claim.attributed and _SUBJECT_PRONOUN.match(text):
         name = (claim.speaker_id or claim.speaker).split(",")[0]
         text = _SUBJECT_PRONOUN.sub(name, text, count=1)
-    return text
+    return propositional(text)
+
+
+_HEDGE_ADVERB = re.compile(r"\b(?:reportedly|allegedly|purportedly|supposedly|apparently),?\s+", re.I)
+_HEDGE_RAISING = re.compile(r"\b(is|are|was|were)\s+(?:\w+ly\s+)?(?:said|reported|believed|alleged|thought|understood|"
+                            r"claimed|rumou?red)\s+to\s+(have|be)\b", re.I)
+_RAISED = {("is", "have"): "has", ("are", "have"): "have", ("was", "have"): "had", ("were", "have"): "had"}
+
+
+def propositional(text: str) -> str:
+    """"Russia is said to have offered rewards" -> "Russia has offered rewards"; "X reportedly paid" ->
+    "X paid".  The attitude (asserts) already records the hedge; NLI compares the propositions."""
+    text = _HEDGE_ADVERB.sub("", text)
+    return _HEDGE_RAISING.sub(lambda m: _RAISED.get((m[1].lower(), m[2].lower()), m[1]), text)

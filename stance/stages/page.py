@@ -151,7 +151,7 @@ def page_data(data, max_pairs: int = 1500, speakers=None, ranked: tuple[list, li
         claim_index[c.id] = len(claims_out)
         claims_out.append({"id": c.id, "doc": doc_index[c.doc_id], "text": c.text, "speaker": c.speaker_id or c.speaker,
                            "source": c.speaker, "cue": c.cue, "attitude": c.attitude, "content": c.content,
-                           "marks": _marks(c, texts[c.doc_id]), "para": para_index[key], "at": c.start - off})
+                           "refers": c.resolved_content or None, "marks": _marks(c, texts[c.doc_id]), "para": para_index[key], "at": c.start - off})
         return claim_index[c.id]
 
     pairs_out = []

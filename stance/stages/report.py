@@ -22,7 +22,7 @@ from stance.errors import StanceError
 from stance.iohelpers import atomic_write_text
 from stance.stages.judge import CONFLICTS
 from stance.stages.page import embed_json, oriented, page_data, segments
-from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_contradictions, ranked_supports,
+from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_supports, ranked_with_restatements,
                        speaker_matrix)
 from stance.stages.scores import ScoredPair
 from stance.stages.targets import TargetStance
@@ -68,9 +68,13 @@ class ConflictGroup:
         return f"{self.speaker_neg} and {self.speaker_pos} assert incompatible claims"
 
 
-def conflict_groups(scored) -> list[ConflictGroup]:
+def conflict_groups(scored, collapsed: bool = False) -> list[ConflictGroup]:
+    """Conflicts grouped by relation and speaker pair, restatements left out (unless ``collapsed``
+    says the caller already did that)."""
+    from stance.stages.matrices import ranked_contradictions
+
     groups: dict[tuple[str, str, str], list[ScoredPair]] = {}
-    for s in scored:
+    for s in (scored if collapsed else ranked_contradictions(list(scored))):
         if not is_conflict(s):
             continue
         a, b = oriented(s)
@@ -81,7 +85,15 @@ def conflict_groups(scored) -> list[ConflictGroup]:
     out = [ConflictGroup(r, a, b, tuple(sorted(v, key=lambda s: (-s.score, s.pair.a.id, s.pair.b.id))))
            for (r, a, b), v in groups.items()]
     out.sort(key=lambda g: (-g.score, CONFLICTS.index(g.relation), g.speaker_neg, g.speaker_pos))
-    return out
+    # a claim that leads one group leads no other before every claim had its turn: one denial opposed
+    # by five speakers would otherwise fill the first screen
+    seen: set[str] = set()
+    first, later = [], []
+    for g in out:
+        lead = oriented(g.pairs[0])[0].id
+        (later if lead in seen else first).append(g)
+        seen.add(lead)
+    return first + later
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -101,7 +113,8 @@ def claim_record(c: Claim) -> dict:
             "speaker_id": c.speaker_id, "cue": c.cue, "cue_span": _span(c.cue_span),
             "content": c.content, "content_span": _span(c.content_span),
             "content_spans": [list(x) for x in c.content_spans], "attitude": c.attitude,
-            "verb": c.verb, "is_denial": c.is_denial, "attributed": c.attributed, "is_headline": c.is_headline}
+            "verb": c.verb, "is_denial": c.is_denial, "attributed": c.attributed, "is_headline": c.is_headline,
+            "refers_to": c.refers_to, "resolved_content": c.resolved_content or None}
 
 
 def _pair_record(s: ScoredPair) -> dict:
@@ -118,7 +131,7 @@ def _pair_record(s: ScoredPair) -> dict:
             "judgement_support": j.support if j else None}
 
 
-def _contradiction_record(rank: int, s: ScoredPair, threshold: float) -> dict:
+def _contradiction_record(rank: int, s: ScoredPair, threshold: float, restated=()) -> dict:
     a, b = s.pair.a, s.pair.b
     return {"rank": rank, "score": s.score, "relation": s.relation, "flagged": is_conflict(s),
             "doc_a": a.doc_id, "doc_b": b.doc_id, "claim_a": a.id, "claim_b": b.id,
@@ -129,7 +142,8 @@ def _contradiction_record(rank: int, s: ScoredPair, threshold: float) -> dict:
             "content_span_a": _span(a.content_span), "content_span_b": _span(b.content_span),
             "verb_a": a.verb, "verb_b": b.verb, "denial_a": a.is_denial, "denial_b": b.is_denial,
             "span_a": [a.start, a.end], "span_b": [b.start, b.end], "support": s.support,
-            "sentence_contradiction": s.contradiction, "similarity": s.pair.similarity}
+            "sentence_contradiction": s.contradiction, "similarity": s.pair.similarity,
+            "restated_by": [list(x) for x in restated]}
 
 
 def _jsonl(records) -> str:
@@ -176,11 +190,12 @@ def _env():
 def render(data: ReportData) -> dict[str, str]:
     """Return {file name: content} for every output file."""
     docs = data.corpus.by_id()
-    contradictions = ranked_contradictions(list(data.scored))
+    ranked = ranked_with_restatements(list(data.scored))
+    contradictions = [s for s, _ in ranked]
     supports = ranked_supports(list(data.scored))
     dm = data.doc_matrix
     sm = data.speakers or speaker_matrix(list(data.scored))
-    groups = conflict_groups(data.scored)
+    groups = conflict_groups(contradictions, collapsed=True)
     texts = {d.id: d.text for d in data.corpus.documents}
     ctx = {
         "groups": groups[:data.groups_shown], "n_groups": len(groups), "speakers": sm,
@@ -211,8 +226,8 @@ def render(data: ReportData) -> dict[str, str]:
     files["doc_pairs.csv"] = _doc_pairs_csv(dm)
     files["claims.jsonl"] = _jsonl(claim_record(c) for c in data.claims)
     files["pairs.jsonl"] = _jsonl(_pair_record(s) for s in data.scored)
-    files["contradictions.jsonl"] = _jsonl(_contradiction_record(i + 1, s, data.contradiction_threshold)
-                                           for i, s in enumerate(contradictions))
+    files["contradictions.jsonl"] = _jsonl(_contradiction_record(i + 1, s, data.contradiction_threshold, restated)
+                                           for i, (s, restated) in enumerate(ranked))
     if data.targets:
         files["target_stances.jsonl"] = _jsonl({"doc": t.doc_id, "target": t.target, "stance": t.stance,
                                                 "relatedness": t.relatedness, "entailment": t.entailment,

@@ -69,8 +69,10 @@
     btn.addEventListener("click", function () { ctx.hidden = !ctx.hidden; });
     return el("div", { cls: "side" }, [
       el("div", { cls: "who" }, [el("b", { text: c.speaker }), " ", el("span", { cls: "att att-" + c.attitude, text: c.attitude }),
-                                 c.cue ? el("span", { cls: "doc", text: " · cue “" + c.cue + "”" }) : null]),
-      el("div", { cls: "doc", title: d.title || d.id }, [where + " ", btn]), sentence(c), ctx]);
+                                 c.cue ? el("span", { cls: "doc", text: " · cue “" + c.cue + "”" }) : null,
+                                 el("span", { cls: "doc", title: d.title || d.id, text: " · " + where + " " }), btn]),
+      sentence(c),
+      c.refers ? el("div", { cls: "refers", text: "refers back to the story: “" + c.refers + "”" }) : null, ctx]);
   }
   function card(p) {
     var a = claim(p.a), b = claim(p.b);
@@ -102,7 +104,11 @@
     });
     out.forEach(function (g) { g.pairs.sort(function (x, y) { return strength(y) - strength(x); }); g.top = strength(g.pairs[0]); });
     out.sort(function (x, y) { return y.top - x.top || RELATIONS.indexOf(x.relation) - RELATIONS.indexOf(y.relation); });
-    return out;
+    // a claim that leads one group leads no other before every claim had its turn: one denial
+    // opposed by five speakers would otherwise fill the first screen (as in conflict_groups)
+    var seen = {}, first = [], later = [];
+    out.forEach(function (g) { var k = g.pairs[0].a; (seen[k] ? later : first).push(g); seen[k] = true; });
+    return first.concat(later);
   }
   function renderGroups() {
     var shown = D.pairs.filter(function (p) { return passes(p, false); });
@@ -111,15 +117,17 @@
     if (!gs.length) list.appendChild(el("p", { cls: "empty", text: "No pair matches the filters." }));
     gs.slice(0, state.groupsShown).forEach(function (g) {
       var open = state.openGroups[g.key], box = el("section", { cls: "group", "data-relation": g.relation });
+      var more = null;
+      if (g.pairs.length > 1) {   // in the heading, so that a closed group costs no extra line
+        more = el("button", { cls: "more", type: "button", text: open ? "fewer" : "show all " + g.pairs.length });
+        more.addEventListener("click", function () { state.openGroups[g.key] = !open; renderGroups(); });
+      }
       box.appendChild(el("h3", {}, [el("span", { cls: "rel rel-" + g.relation, text: g.relation }), " ",
                                     headline(g.relation, g.neg, g.pos), el("span", { cls: "score", text: fmt(g.top) }),
-                                    el("span", { cls: "meta", text: g.pairs.length + (g.pairs.length === 1 ? " pair" : " pairs") })]));
-      g.pairs.slice(0, open ? g.pairs.length : 2).forEach(function (p) { box.appendChild(card(p)); });
-      if (g.pairs.length > 2) {
-        var more = el("button", { cls: "more", type: "button", text: open ? "fewer" : "show all " + g.pairs.length });
-        more.addEventListener("click", function () { state.openGroups[g.key] = !open; renderGroups(); });
-        box.appendChild(more);
-      }
+                                    el("span", { cls: "meta", text: g.pairs.length + (g.pairs.length === 1 ? " pair" : " pairs") }),
+                                    more]));
+      // one card per group until opened: the first screen then holds several conflicts, not one group's
+      g.pairs.slice(0, open ? g.pairs.length : 1).forEach(function (p) { box.appendChild(card(p)); });
       list.appendChild(box);
     });
     if (gs.length > state.groupsShown) {
