@@ -328,3 +328,17 @@ def test_head_file_with_untrusted_types_is_refused(tmp_path):
     (tmp_path / "junk.skops").write_bytes(b"not a zip")
     with pytest.raises(StanceError, match="not a readable FNC head"):
         load_head(tmp_path / "junk.skops")
+
+
+@pytest.mark.slow
+def test_feature_precision_loads_that_scorer_and_keys_its_own_cache(tiny_model, tmp_path):
+    """`stance fnc-train --precision bf16` scores the features in bf16; its NLI cache is not fp32's."""
+    from stance.fnc.features import FeatureBuilder
+
+    fp32 = FeatureBuilder(load_fnc_config(None, model=str(tiny_model), cache_dir=str(tmp_path)), quiet=True)
+    bf16 = FeatureBuilder(load_fnc_config(None, model=str(tiny_model), cache_dir=str(tmp_path), nli_precision="bf16"),
+                          quiet=True)
+    assert fp32.scorer.info.compute_dtype == "float32" and bf16.scorer.info.compute_dtype.startswith("bfloat16")
+    assert fp32._nli_namespace() != bf16._nli_namespace()
+    with pytest.raises(StanceError):
+        load_fnc_config(None, nli_precision="fp16")

@@ -27,7 +27,8 @@ def main_fnc(args) -> int:
 
 
 def main_fnc_train(args) -> int:
-    cfg = load_fnc_config(args.config, model=args.model, data_dir=args.data_dir, cache_dir=args.cache_dir)
+    cfg = load_fnc_config(args.config, model=args.model, data_dir=args.data_dir, cache_dir=args.cache_dir,
+                          nli_precision=args.precision)
     result = train_fnc(cfg, quiet=args.quiet, dev_csv_dir=args.dev_csv_dir)
     out = Path(args.out) if args.out else default_head_path(cfg.model)
     save_head(result.head, out)
@@ -75,6 +76,9 @@ def register_cli(sub) -> None:
     t.add_argument("--data-dir", help="folder holding fnc1/ and arc_stance/ (default: ../shared/data)")
     t.add_argument("--out", help=f"where to save the head (default: MODEL/{HEAD_FILE})")
     t.add_argument("--cache-dir", help="feature cache folder (default: cache_dir in the config)")
+    t.add_argument("--precision", choices=("fp32", "bf16", "int8"),
+                   help="NLI compute precision for the features (default: nli_precision in the config, fp32); "
+                        "bf16 is about 4x faster on AVX-512 BF16 CPUs with the same argmax")
     t.add_argument("--report", help="write candidates, ablation and dev figures as JSON to this file")
     t.add_argument("--dev-csv-dir", help="also write the dev split as dev_bodies.csv/dev_stances.csv here")
     t.add_argument("--quiet", action="store_true", help="no progress output")

@@ -40,6 +40,7 @@ class FNCConfig(Section):
     nli_batch_size: int = 64
     nli_max_length: int = 128
     nli_chunk: int = 2048
+    nli_precision: Literal["fp32", "bf16", "int8"] = "fp32"
     threads: int = 0
     tfidf_max_features: int = 20000
     dev_fraction: float = 0.2

@@ -96,7 +96,7 @@ class FeatureBuilder:
 
             model = str(_resolve(self.cfg.model)) if _resolve(self.cfg.model).exists() else self.cfg.model
             self._scorer = load_scorer(model, batch_size=self.cfg.nli_batch_size, max_length=self.cfg.nli_max_length,
-                                       num_threads=self.cfg.threads or None)
+                                       num_threads=self.cfg.threads or None, precision=self.cfg.nli_precision)
         return self._scorer
 
     def _log(self, msg: str) -> None:
@@ -155,7 +155,10 @@ class FeatureBuilder:
         # calibration temperature and truncation change the probabilities, so they key the cache too
         info = getattr(self.scorer, "info", None)
         temp = info.temperature if info else 1.0
-        return text_key(self.nli_model_id(), f"{temp:.6g}", str(self.cfg.nli_max_length))[:16]
+        dtype = getattr(info, "compute_dtype", "float32") if info else "float32"
+        key = (self.nli_model_id(), f"{temp:.6g}", str(self.cfg.nli_max_length))
+        # fp32 keeps the key it always had, so existing caches stay valid
+        return text_key(*key, *(() if dtype == "float32" else (dtype,)))[:16]
 
     def _nli(self, pairs: list[tuple[str, str]], reverse: bool) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
         """(forward, reverse) probabilities for (sentence, headline) pairs, cached by model and text;
