@@ -44,6 +44,11 @@ def init_ray(address: str | None = None):
     return ray
 
 
+def _pool(ray):
+    """One to as many one-CPU actors as the cluster has CPUs (``compute=``; Ray 2.51 deprecates ``concurrency=``)."""
+    return ray.data.ActorPoolStrategy(min_size=1, max_size=_workers(ray))
+
+
 def _workers(ray) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
@@ -110,7 +115,7 @@ class RayScorer:
         ray = self.ray
         ds = ray.data.from_items([{"index": i, "premise": p, "hypothesis": h} for i, (p, h) in enumerate(pairs)])
         ds = ds.map_batches(_NLIWorker, fn_constructor_kwargs={"model": self.model, "kwargs": self.kwargs},
-                            batch_size=self.batch_pairs, concurrency=(1, _workers(ray)), num_cpus=1)
+                            batch_size=self.batch_pairs, compute=_pool(ray), num_cpus=1)
         for batch in ds.iter_batches(batch_format="numpy", batch_size=None):
             yield np.asarray(batch["index"]), np.stack(batch["probs"]).astype(np.float32)
 
@@ -130,7 +135,7 @@ def ray_embedder(address: str | None = None, batch_pairs: int = 512):
             return np.zeros((0, 384), dtype=np.float32)
         ds = ray.data.from_items([{"index": i, "text": t} for i, t in enumerate(texts)])
         ds = ds.map_batches(_EmbedWorker, fn_constructor_kwargs={"name": name, "batch_size": batch_size},
-                            batch_size=batch_pairs, concurrency=(1, _workers(ray)), num_cpus=1)
+                            batch_size=batch_pairs, compute=_pool(ray), num_cpus=1)
         return _collect(ds, len(texts), "vec")
 
     return embed
