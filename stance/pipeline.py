@@ -293,11 +293,16 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
                     float(mcfg.get("doc_conflict_weight", 0.25)), int(mcfg.get("max_docs", 40)))
     sm = speaker_matrix(scored, int(mcfg["doc_top_k"]), int(cfg["report"].get("per_doc_pair", 3)),
                         int(mcfg.get("max_speakers", 40)))
+    timings["matrices"] = time.perf_counter() - t
+    memory["matrices"] = peak_rss_mb()
+
+    t = time.perf_counter()   # stance toward --target claims: the FNC-1 head's features and NLI
     tstances = target_stances(doc_ids, claims, list(cfg["targets"].get("texts") or []), scorer,
                               TargetOptions.from_config(cfg["targets"]), popts.embedding_model,
                               popts.embedding_weight, int(sc["batch_size"]), {d.id: d.text for d in docs.documents})
-    timings["matrices"] = time.perf_counter() - t
-    memory["matrices"] = peak_rss_mb()
+    if tstances:
+        timings["targets"] = time.perf_counter() - t
+        memory["targets"] = peak_rss_mb()
 
     info_model = getattr(scorer, "info", None)
     per_doc = Counter(c.doc_id for c in claims)

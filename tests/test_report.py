@@ -48,7 +48,7 @@ def test_run_json_records_model_hash_config_versions_timings(tiny_run):
     assert len(info["model"]["weights_sha256"]) == 64
     assert info["model"]["device"] == "cpu" and info["model"]["compute_dtype"] == "float32"
     assert info["config"]["pairs"]["top_k"] == 8 and info["versions"]["torch"]
-    assert {"corpus", "claims", "pairs", "scores", "matrices"} <= set(info["timings_s"])
+    assert {"corpus", "claims", "pairs", "scores", "matrices", "targets"} <= set(info["timings_s"])   # targets given
     assert info["counts"]["documents"] == 5 and info["counts"]["pairs_scored"] == len(tiny_run.scored)
 
 
