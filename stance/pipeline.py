@@ -274,10 +274,11 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         from stance.models.score_cache import open_score_cache
 
         cache = open_score_cache(scorer, root)
+    nli_stats: dict = {}
     try:
         scored = score_pairs(pairs, scorer, int(sc["batch_size"]), mcfg["contradiction_combine"],
                              mcfg["support_combine"], JudgeOptions.from_config(cfg.get("judge", {})),
-                             cache, int(sc.get("chunk_pairs", 2048)), progress)
+                             cache, int(sc.get("chunk_pairs", 2048)), progress, nli_stats)
     finally:
         if cache is not None:
             cache.close()
@@ -317,7 +318,9 @@ def analyze(corpus: str | Path | Corpus | None = None, *, config: str | Path | d
         "engine": dict(eng) if eng else {"kind": "local"},
         "versions": _versions(),
         "counts": {"documents": len(doc_ids), "claims": len(claims), "pairs_scored": len(scored),
-                   "nli_predictions": 2 * len(scored),
+                   # sentences and contents, both directions; distinct, cached, and computed by the model
+                   **{k: nli_stats.get(k, 0) for k in ("nli_requested", "nli_distinct", "nli_from_cache",
+                                                       "nli_predictions")},
                    "claims_per_doc": {d: per_doc.get(d, 0) for d in doc_ids},
                    "relations": {r: sum(1 for s in scored if s.relation == r) for r in
                                  ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")},

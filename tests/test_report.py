@@ -50,6 +50,9 @@ def test_run_json_records_model_hash_config_versions_timings(tiny_run):
     assert info["config"]["pairs"]["top_k"] == 8 and info["versions"]["torch"]
     assert {"corpus", "claims", "pairs", "scores", "matrices", "targets"} <= set(info["timings_s"])   # targets given
     assert info["counts"]["documents"] == 5 and info["counts"]["pairs_scored"] == len(tiny_run.scored)
+    n = info["counts"]   # four predictions per pair asked (sentences and contents, both ways), each distinct one once
+    assert n["nli_requested"] == 4 * n["pairs_scored"] and n["nli_distinct"] <= n["nli_requested"]
+    assert n["nli_predictions"] + n["nli_from_cache"] == n["nli_distinct"]
 
 
 def test_html_is_self_contained_and_md_has_sections(tiny_run):

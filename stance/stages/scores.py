@@ -69,7 +69,7 @@ def _scored_batches(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: in
 
 
 def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None = None,
-                   cache=None, chunk_pairs: int = 2048, progress: bool = False) -> np.ndarray:
+                   cache=None, chunk_pairs: int = 2048, progress: bool = False, stats: dict | None = None) -> np.ndarray:
     """Probabilities for ``pairs``: each distinct pair scored once, identical texts entail without the
     model, pairs in ``cache`` (``stance.models.score_cache``) read back, and the rest scored in chunks
     of ``chunk_pairs``, each chunk written to the cache as soon as it is done (a killed run resumes)."""
@@ -82,6 +82,9 @@ def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int
         if found:
             log.info("score cache: %d of %d distinct pairs already scored", len(found), len(todo))
     missing = [p for p in todo if p not in found]
+    if stats is not None:   # what the run asked for, and what the model actually computed
+        stats.update(nli_requested=len(pairs), nli_distinct=len(todo), nli_from_cache=len(found),
+                     nli_predictions=len(missing))
     bar = None
     if progress and len(missing) > chunk_pairs // 4:
         from tqdm import tqdm
@@ -104,7 +107,7 @@ def predict_unique(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int
 def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None = None,
                 contradiction_combine: str = "mean", support_combine: str = "max",
                 judge_options: JudgeOptions | None = None, cache=None, chunk_pairs: int = 2048,
-                progress: bool = False) -> list[ScoredPair]:
+                progress: bool = False, stats: dict | None = None) -> list[ScoredPair]:
     if not pairs:
         return []
     opts = judge_options or JudgeOptions()
@@ -114,7 +117,7 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
     dup = [near_duplicate(x, y) for x, y in cont]
     cont = [(x, x) if d else (x, y) for (x, y), d in zip(cont, dup)]
     asked = sent + [(b, a) for a, b in sent] + cont + [(b, a) for a, b in cont]
-    probs = predict_unique(scorer, asked, batch_size, cache, chunk_pairs, progress)
+    probs = predict_unique(scorer, asked, batch_size, cache, chunk_pairs, progress, stats)
     n = len(pairs)
     fwd, bwd, cfwd, cbwd = probs[:n], probs[n:2 * n], probs[2 * n:3 * n], probs[3 * n:]
     labels = tuple(scorer.labels)
