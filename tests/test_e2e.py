@@ -114,6 +114,13 @@ def test_speaker_matrix_and_report_lead_with_conflicts(e2e_out):
     header = (e2e_out / "matrix_speakers.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[0] == "speaker" and "Zabihullah Mujahid" in header
     assert sum("Peskov" in h for h in header) <= 1
+    # the headline count agrees with the relation counts, and with the ranked rows plus their restatements
+    import re
+
+    n, den, dis, con = map(int, re.search(r"\*\*(\d+)\*\* pairs conflict: (\d+) denies, (\d+) disputes, (\d+) contradicts",
+                                          md).groups())
+    rows = jsonl(e2e_out / "contradictions.jsonl")
+    assert n == den + dis + con == sum(1 + len(r["restated_by"]) for r in rows if r["flagged"])
 
 
 def test_target_stances_come_from_the_fnc_head(e2e_out, tmp_path):
