@@ -54,7 +54,7 @@ class Judgement:
     relation: str
     score: float        # conflict in [0, 1]
     support: float
-    same: float         # E: the contents state the same proposition
+    same: float         # E (for denies / disputes E→): the contents state the same proposition
     opposed: float      # C: the contents are incompatible
     direction: str | None = None   # for denies / disputes: "a" when a holds the negative attitude
 
@@ -159,6 +159,19 @@ def nli_content(claim) -> str:
         name = (claim.speaker_id or claim.speaker).split(",")[0]
         text = _SUBJECT_PRONOUN.sub(name, text, count=1)
     return propositional(text)
+
+
+def content_reader():
+    """``nli_content`` remembered per claim id: pairs share claims (each claim has up to top_k partners),
+    so a stage that reads every pair's two contents computes each claim's reading once."""
+    memo: dict[str, str] = {}
+
+    def read(claim) -> str:
+        text = memo.get(claim.id)
+        if text is None:
+            text = memo[claim.id] = nli_content(claim)
+        return text
+    return read
 
 
 _HEDGE_ADVERB = re.compile(r"\b(?:reportedly|allegedly|purportedly|supposedly|apparently),?\s+", re.I)

@@ -209,23 +209,22 @@ def ranked_contradictions(scored: list[ScoredPair]) -> list[ScoredPair]:
     return [s for s, _ in ranked_with_restatements(scored)]
 
 
-def _restatement_key(s: ScoredPair) -> tuple:
-    from stance.stages.judge import nli_content
-
-    def side(c):
-        return c.doc_id, c.speaker_id or c.speaker, c.attitude, nli_content(c)
-    return tuple(sorted((side(s.pair.a), side(s.pair.b))))
-
-
 def ranked_with_restatements(scored: list[ScoredPair]) -> list[tuple[ScoredPair, tuple[tuple[str, str], ...]]]:
     """The ranking with one row per conflict: a pair whose two sides restate a better-ranked pair's
     (same document, source, attitude and content as NLI reads it, e.g. a spokesman's two sentences
     that both deny the story) is listed under that pair as (claim_a, claim_b) instead of taking a rank."""
+    from stance.stages.judge import content_reader
+
+    read = content_reader()
+
+    def side(c):
+        return c.doc_id, c.speaker_id or c.speaker, c.attitude, read(c)
+
     ranked = sorted(scored, key=lambda s: (-s.score, s.pair.a.id, s.pair.b.id))
     first: dict[tuple, int] = {}
     kept: list[tuple[ScoredPair, list]] = []
     for s in ranked:
-        key = _restatement_key(s)
+        key = tuple(sorted((side(s.pair.a), side(s.pair.b))))
         if key in first:
             kept[first[key]][1].append((s.pair.a.id, s.pair.b.id))
         else:

@@ -197,6 +197,7 @@ def render(data: ReportData) -> dict[str, str]:
     sm = data.speakers or speaker_matrix(list(data.scored))
     groups = conflict_groups(contradictions, collapsed=True)
     texts = {d.id: d.text for d in data.corpus.documents}
+    n_flagged = sum(1 for s in data.scored if is_conflict(s))
     ctx = {
         "groups": groups[:data.groups_shown], "n_groups": len(groups), "speakers": sm,
         "segments": lambda c: segments(c, texts[c.doc_id]), "oriented": oriented,
@@ -210,8 +211,8 @@ def render(data: ReportData) -> dict[str, str]:
         "target_of": {(t.doc_id, t.target): t for t in data.targets},
         "target_texts": list(dict.fromkeys(t.target for t in data.targets)),
         "cthr": data.contradiction_threshold, "sthr": data.support_threshold,
-        "n_flagged": sum(1 for s in data.scored if is_conflict(s)),
-        "n_restated": sum(1 for s in data.scored if is_conflict(s)) - sum(1 for s in contradictions if is_conflict(s)),
+        "n_flagged": n_flagged,
+        "n_restated": n_flagged - sum(1 for s in contradictions if is_conflict(s)),
         "two_way": "contradiction" not in (data.scored[0].labels if data.scored else ("contradiction",)),
     }
     env = _env()

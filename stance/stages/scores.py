@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stance.stages.judge import JudgeOptions, Judgement, judge_contents, near_duplicate, nli_content
+from stance.stages.judge import JudgeOptions, Judgement, content_reader, judge_contents, near_duplicate
 from stance.stages.pairs import ClaimPair
 from stance.models.scorer import Scorer
 
@@ -112,7 +112,8 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
         return []
     opts = judge_options or JudgeOptions()
     sent = [(p.a.text, p.b.text) for p in pairs]
-    cont = [(nli_content(p.a), nli_content(p.b)) for p in pairs]
+    read = content_reader()
+    cont = [(read(p.a), read(p.b)) for p in pairs]
     # near-duplicate contents entail each other whatever the model says (judge_contents): not scored
     dup = [near_duplicate(x, y) for x, y in cont]
     cont = [(x, x) if d else (x, y) for (x, y), d in zip(cont, dup)]
