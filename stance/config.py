@@ -230,9 +230,30 @@ class TrainConfig(Section):
     dev: DevConfig = DevConfig()
 
 
+def _with_parents(path: Path, seen: tuple = ()) -> dict:
+    """A training recipe may name ``extends: OTHER.yaml`` (beside it) and change only some keys: a second
+    stage repeats none of the first stage's sources.  Mappings merge key by key; the child wins."""
+    data = load_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    ppath = (path.parent / str(parent)).resolve()
+    if ppath in seen or len(seen) > 4:
+        raise StanceError(f"{path}: 'extends: {parent}' loops back on itself; point it at a recipe that does not")
+    if not ppath.exists():
+        raise StanceError(f"{path}: 'extends: {parent}' names no file; give a path relative to {path.parent}")
+
+    def merge(base: dict, over: dict) -> dict:
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        return out
+    return merge(_with_parents(ppath, seen + (ppath,)), data)
+
+
 def load_train_config(path: str | Path) -> dict:
     """``configs/train_nli.yaml`` validated, as the plain dict the trainer reads (sources: {} for null)."""
-    cfg = validate(TrainConfig, load_yaml(path), path).model_dump()
+    cfg = validate(TrainConfig, _with_parents(Path(path)), path).model_dump()
     cfg["sources"] = {k: {kk: vv for kk, vv in (v or {}).items() if vv is not None}
                       for k, v in cfg["sources"].items()}
     return cfg

@@ -1,3 +1,5 @@
+import pytest
+
 from stance.stages.claims import ClaimOptions, extract_all, extract_claims
 from stance.config import load_yaml
 from stance.stages.corpus import Document, load_corpus
@@ -122,3 +124,16 @@ def test_a_denial_that_points_back_stands_for_the_story_it_answers():
         assert nli_content(c) == "Russia has offered rewards to the Taliban for killing US troops"
     assert plain.attitude == "denies" and plain.refers_to is None     # states its own proposition
     assert nli_content(plain) == "the group had met Russian officers in Doha"
+
+
+@pytest.mark.parametrize("content, points_back", [
+    ("the Russian bounty story", True), ('the Russian bounty story as a "hoax"', True),
+    ("the intelligence about Russian bounties", True), ("the allegations", True), ("any such relationship", True),
+    ("the claims that Russia paid", False),            # carries its own proposition
+    ("the US intelligence officials leaked it", False), ("the story of his life", False),
+    ("the Taliban have any relationship", False),
+])
+def test_contents_that_point_back_to_a_story(content, points_back):
+    from stance.stages.claims import ANAPHORIC_CONTENT
+
+    assert bool(ANAPHORIC_CONTENT.search(content)) is points_back

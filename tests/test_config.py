@@ -87,3 +87,23 @@ def test_quiet_and_verbose_control_diagnostics(tmp_path, capsys):
     rc = main(["-v", "claims", str(EXAMPLE), "--out", str(tmp_path / "v")])
     out, err = capsys.readouterr()
     assert rc == 0 and "claims" in out and "DEBUG stance.pipeline: config:" in err
+
+
+def test_a_second_stage_recipe_extends_the_first(tmp_path, capsys):
+    cfg = load_train_config(PROJECT / "configs" / "train_nli_continue.yaml")
+    first = load_train_config(PROJECT / "configs" / "train_nli.yaml")
+    assert cfg["base_model"] == "models/stance-nli-minilm" and cfg["learning_rate"] < first["learning_rate"]
+    assert cfg["sources"] == first["sources"] and cfg["seed"] == first["seed"]   # same data, same dev pairs
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\nepochs: 2\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    rc, err = run_cli(capsys, "train", "--config", str(tmp_path / "a.yaml"), "--out", str(tmp_path / "m"),
+                      "--work", str(tmp_path / "w"))
+    assert rc == 2 and len(err) == 1 and "loops back" in err[0]
+    (tmp_path / "c.yaml").write_text("extends: nowhere.yaml\n")
+    rc, err = run_cli(capsys, "train", "--config", str(tmp_path / "c.yaml"), "--out", str(tmp_path / "m"),
+                      "--work", str(tmp_path / "w"))
+    assert rc == 2 and "c.yaml: 'extends: nowhere.yaml' names no file" in err[0]
+    (tmp_path / "d.yaml").write_text(f"extends: {PROJECT / 'configs' / 'train_nli.yaml'}\nepoch: 2\n")
+    rc, err = run_cli(capsys, "train", "--config", str(tmp_path / "d.yaml"), "--out", str(tmp_path / "m"),
+                      "--work", str(tmp_path / "w"))
+    assert rc == 2 and "d.yaml: epoch: unknown key; did you mean 'epochs'" in err[0]

@@ -93,3 +93,55 @@ def test_author_hedges_are_read_as_the_proposition_they_hedge(text, reading):
     from stance.stages.judge import propositional
 
     assert propositional(text) == reading
+
+
+def _said(text: str, speaker: str, cue: str, content: str, attitude: str = "asserts") -> Claim:
+    return Claim("d#1", "d", text, 0, len(text), speaker, cue, attitude == "denies", True, content=content,
+                 attitude=attitude, speaker_id=speaker)
+
+
+@pytest.mark.parametrize("text, clause", [
+    ("Moscow", False), ("the Afghan peace process", False), ("killing U.S. soldiers", False),
+    ("to derail the peace talks", False), ("Russia paid bounties to the Taliban", True),
+    ("he was briefed", True), ("Moscow supports the peace deal", True), ("the GRU offered rewards", True),
+    ("officials haven't confirmed it", True),
+])
+def test_a_clause_states_something_a_noun_phrase_only_names_it(text, clause):
+    from stance.stages.judge import is_clause
+
+    assert is_clause(text) is clause
+
+
+def test_an_asserted_stance_toward_a_thing_is_read_as_its_whole_sentence():
+    """PolNeAR marks "has taken a complacent stance toward" as a cue with the content "Moscow"; compared
+    with other claims, "Moscow" says nothing: the sentence is the proposition."""
+    text = "Trump has taken a complacent stance toward Moscow."
+    assert nli_content(_said(text, "Trump", "has taken a complacent stance toward", "Moscow")) == text
+    # a cue of auxiliaries alone is no cue: the tagger split "X has also been employed" at "has"
+    text = "Asymmetric use of bounties has also been employed by Russia."
+    assert nli_content(_said(text, "d (author)", "has", "Asymmetric use of bounties to threaten U.S. forces")) == text
+
+
+@pytest.mark.parametrize("content, reading", [
+    ("Trump of being too accommodating to Moscow", "Trump was too accommodating to Moscow"),
+    ("Russia of arming the Taliban", "Russia was arming the Taliban"),
+    ("Trump for not responding to Russia and for continuing his campaign",
+     "Trump was not responding to Russia and was continuing his campaign"),
+    ("the decision to leave", "the decision to leave"),   # no verdict frame: unchanged
+])
+def test_a_verdict_on_someone_reads_as_what_they_did(content, reading):
+    from stance.stages.judge import accused_of
+
+    assert accused_of(content) == reading
+    if content.startswith("Russia of"):
+        text = f"Officials accused {content}."
+        assert nli_content(_said(text, "Officials", "accused", content)) == reading
+
+
+def test_what_a_dismissal_denies_is_the_thing_dismissed_not_the_verdict():
+    text = 'Trump dismissed the Russian bounty story as a "hoax".'
+    c = _said(text, "Trump", "dismissed", 'the Russian bounty story as a "hoax"', "denies")
+    assert nli_content(c) == "the Russian bounty story"
+    text = "The Kremlin disclaimed any knowledge of the payments."
+    c = _said(text, "Kremlin", "disclaimed", "any knowledge of the payments", "denies")
+    assert nli_content(c) == "Kremlin had knowledge of the payments"

@@ -61,3 +61,16 @@ def test_missing_tagger_from_the_config_is_a_one_line_cli_error(tmp_path, capsys
     assert main(["claims", str(EXAMPLE), "--out", str(tmp_path / "o"), "--config", str(cfg)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-tagger" in err[0] and "claims.tagger: null" in err[0]
+
+
+def test_the_pieces_of_one_word_share_one_label():
+    """Labelled piece by piece, "Asymmetric" (as ##ym ##metric) could open a span in mid-word."""
+    import numpy as np
+
+    from stance.models.tagger import pool_words
+
+    logits = np.array([[2.0, 0.0], [0.0, 3.0], [0.0, 3.0], [1.0, 0.0]])
+    pooled = pool_words(logits, [0, 0, 0, 1])
+    assert (pooled.argmax(1) == [1, 1, 1, 0]).all()
+    assert np.allclose(pooled[0], pooled[2])
+    assert (pool_words(logits, [None, 0, 0, None])[0] == logits[0]).all()   # special tokens stay alone

@@ -63,11 +63,13 @@ class AttributionTagger:
         self.window, self.stride, self.device = window, stride, device
 
     def token_logits(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
-        """Logits for every word piece of ``text`` (windows overlap; a piece takes its most central window)."""
+        """Logits for every word piece of ``text`` (windows overlap; a piece takes its most central window),
+        then pooled per word: the pieces of one word share one label."""
         import torch
 
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         ids, offs = enc["input_ids"], enc["offset_mapping"]
+        words = enc.word_ids() if enc.is_fast else list(range(len(ids)))
         n = len(ids)
         body = self.window - 2
         starts = window_starts(n, body, self.stride)
@@ -88,7 +90,7 @@ class AttributionTagger:
                 if centrality > best[s + j]:
                     best[s + j] = centrality
                     out[s + j] = logits[w, j + 1]
-        return out, [tuple(o) for o in offs]
+        return pool_words(out, words), [tuple(o) for o in offs]
 
     def tag(self, text: str) -> list[Span]:
         if not text.strip():
@@ -99,6 +101,21 @@ class AttributionTagger:
 
     def tag_many(self, texts: list[str]) -> list[list[Span]]:
         return [self.tag(t) for t in texts]
+
+
+def pool_words(logits: np.ndarray, word_ids: list) -> np.ndarray:
+    """Every piece takes the mean logits of its word's pieces.  Labelled piece by piece, "Asymmetric"
+    (as + ##ym + ##metric) could start a span in mid-word, and a claim read "ymmetric use of ..."."""
+    out = logits.copy()
+    i, n = 0, len(word_ids)
+    while i < n:
+        j = i + 1
+        while j < n and word_ids[i] is not None and word_ids[j] == word_ids[i]:
+            j += 1
+        if j - i > 1:
+            out[i:j] = logits[i:j].mean(0)
+        i = j
+    return out
 
 
 def bio_to_spans(labels: list[str], offsets: list[tuple[int, int]], text: str) -> list[Span]:

@@ -192,8 +192,12 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
 # written it matches nothing, so the denial looks neutral toward the very claim it answers.
 ANAPHORIC_CONTENT = re.compile(
     r"^(?:that\s+)?[“\"‘']?(?:this|these|those|such)\b|"
-    r"^(?:that\s+)?[“\"‘']?(?:the|these|those)\s+(?:reports?|reporting|allegations?|claims?|accusations?|stor(?:y|ies)|"
-    r"rumou?rs?|charges?)\b(?!\s+(?:that|of|about|by)\b)|"
+    # "the story", "the Russian bounty story", "the intelligence about Russian bounties": a report that
+    # carries no proposition of its own ("the claims that P" and "reports of P" carry one)
+    r"^(?:that\s+)?[“\"‘']?(?:the|these|those)\s+(?:[\w-]+\s+){0,3}?(?:reports?|reporting|allegations?|claims?|"
+    r"accusations?|stor(?:y|ies)|rumou?rs?|charges?|intelligence|information|matter)"
+    r"(?=\s*$|\s*[,.;:”\"’')]|\s+(?:about|on|regarding|concerning|as|is|are|was|were|has|have|had|remains?|should|"
+    r"must|would|could|from|in)\b)|"
     r"^(?:that\s+)?(?:it|this|that)[.”\"’']*$|"
     r"\b(?:any such|no such|such an?|(?:this|that) (?:type|kind|sort) of|(?:these|those) (?:types|kinds|sorts) of)\b", re.I)
 

@@ -24,8 +24,10 @@ REPORTING_VERBS = (
 # ambiguous as nouns ("reports", "claims", "states"): only a verb when "that" follows
 NEEDS_THAT = ("states", "reports", "claims", "notes", "estimates")
 
-DENIAL_VERBS = frozenset({"denied", "denies", "deny", "dismissed", "dismisses", "rejected", "rejects",
-                          "refuted", "refutes", "disputed", "disputes"})
+DENIAL_VERBS = frozenset({"denied", "denies", "deny", "denying", "dismissed", "dismisses", "dismissing", "rejected",
+                          "rejects", "rejecting", "refuted", "refutes", "refuting", "disputed", "disputes", "disputing",
+                          "disclaimed", "disclaims", "disavowed", "disavows", "repudiated", "repudiates",
+                          "debunked", "debunks"})
 DOUBT_VERBS = frozenset({"doubted", "doubts", "questioned", "questions", "cautioned"})
 
 # sentence-level denial cues as the FNC-1 head's features were trained with (keep stable)

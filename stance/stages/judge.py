@@ -149,16 +149,86 @@ def nli_content(claim) -> str:
     becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed").  A content
     that points back ("such a relationship") reads as the claim it stands for (``resolved_content``);
     one too short to be a proposition ("the rumor") is read as its whole sentence.  Hedges that only
-    mark the author's distance ("reportedly", "is said to have") are dropped: the proposition is the same."""
+    mark the author's distance ("reportedly", "is said to have") are dropped: the proposition is the same.
+    A verdict reads as what it finds ("accused Russia of arming the Taliban" -> "Russia was arming the
+    Taliban"), a dismissal as what it dismisses ("the story as a hoax" -> "the story"), a denied knowledge
+    or involvement as the source's own ("X had knowledge of P"), and an asserted content that is no
+    clause ("a complacent stance toward | Moscow") as its whole sentence."""
     if claim.resolved_content:
         return propositional(_THAT.sub("", claim.resolved_content, count=1))
-    text = _THAT.sub("", claim.content or claim.text, count=1)
+    text = _DISMISSED_AS.sub("", _THAT.sub("", claim.content or claim.text, count=1))
     if len(_words(text)) < MIN_CONTENT_WORDS and _NOUN_PHRASE.match(text.strip(" “\"'‘")):
         return propositional(claim.text)
+    if claim.attributed and (claim.verb or "").split()[-1:] and claim.verb.split()[-1] in _VERDICT_VERBS:
+        text = accused_of(text)
+    if claim.attributed and claim.attitude in ("denies", "doubts") and _SELF_NOUN.match(text):
+        # "Trump disclaimed knowledge of the matter": what he denies is that he had it
+        text = f"{_name(claim)} had " + _SELF_NOUN.sub("", text, count=1)
+    if claim.attitude == "asserts" and (not is_clause(text) or _AUX_ONLY.match(claim.verb or "")):
+        # a stance toward a thing ("a complacent stance toward | Moscow", "an eager supporter of | the
+        # peace process") or a fragment: what the source asserts is the whole sentence
+        return propositional(claim.text)
     if claim.attributed and _SUBJECT_PRONOUN.match(text):
-        name = (claim.speaker_id or claim.speaker).split(",")[0]
-        text = _SUBJECT_PRONOUN.sub(name, text, count=1)
+        text = _SUBJECT_PRONOUN.sub(_name(claim), text, count=1)
     return propositional(text)
+
+
+def _name(claim) -> str:
+    return (claim.speaker_id or claim.speaker).split(",")[0]
+
+
+# "denied (any) knowledge of / involvement in P": a thing the source itself would have had
+_SELF_NOUN = re.compile(r"^(?:any\s+|all\s+)?(?=(?:prior\s+)?(?:knowledge|involvement|role|part|responsibility|wrongdoing|"
+                        r"contacts?|links?|ties|connections?)\b)", re.I)
+# a tagger "cue" of auxiliaries alone ("Asymmetric use of bounties | has | also been employed") is no cue
+_AUX_ONLY = re.compile(r"^(?:(?:has|have|had|is|are|was|were|been|be|being|also|not)\s*)+$", re.I)
+
+
+# "dismissed the story as a hoax": the denied content is "the story"; the rest is the denial itself
+_DISMISSED_AS = re.compile(
+    r"\s+as\s+(?:an?\s+|the\s+|being\s+)?[“\"‘']?(?:[\w-]+\s+){0,3}?[“\"‘']?(?:hoax|smear|lies?|fabrication|nonsense|"
+    r"fake(?:\s+news)?|propaganda|gossip|rumou?rs?|baseless|unfounded|false|untrue|fiction|fantasy|"
+    r"conspiracy(?:\s+theor(?:y|ies))?|unsubstantiated|speculation|groundless|absurd|ridiculous)\b.*$", re.I)
+# verbs that pass a verdict on someone for something: "accused Russia of arming the Taliban"
+_VERDICT_VERBS = frozenset({"accused", "accuses", "accusing", "blamed", "blames", "blaming", "criticized",
+                            "criticised", "criticizes", "criticises", "slammed", "slams", "faulted", "faults",
+                            "condemned", "condemns", "charged", "suspected", "suspects", "lambasted", "chided",
+                            "praised", "praises", "credited", "credits", "thanked", "thanks", "attacked"})
+_VERDICT = re.compile(r"^(?P<who>[^,;:]{2,80}?)\s+(?:of|for)\s+(?P<neg>not\s+)?(?P<verb>[a-z]+ing)\b(?P<rest>.*)$", re.S)
+_VERDICT_MORE = re.compile(r"\s+and\s+(?:of|for)\s+(not\s+)?([a-z]+ing)\b")
+
+
+def accused_of(text: str) -> str:
+    """"Trump of being too accommodating to Moscow" -> "Trump was too accommodating to Moscow";
+    "Russia of arming the Taliban" -> "Russia was arming the Taliban": the proposition of the verdict."""
+    m = _VERDICT.match(text)
+    if not m:
+        return text
+    aux = " was not " if m["neg"] else " was "
+    rest = m["rest"].lstrip() if m["verb"] == "being" else m["verb"] + m["rest"]
+    rest = _VERDICT_MORE.sub(lambda x: " and was " + (x[1] or "") + x[2], rest)
+    return m["who"] + aux + rest
+
+
+# a finite verb somewhere: an auxiliary, a modal, a past form, or a present form after a name or pronoun
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|am|be|been|has|have|had|will|would|can|could|may|might|shall|should|must|do|does|did|"
+    r"\w+n['’]t|cannot)\b|\b[a-z]{2,}ed\b|"
+    r"\b(?:said|paid|made|took|gave|told|went|came|sent|knew|thought|found|left|met|held|ran|brought|began|kept|"
+    r"led|won|lost|built|spent|sold|bought|fought|hit|put|set|cut|shot|struck|saw|got|became|fell|rose|stood|"
+    r"wrote|spoke|broke|chose|drove|flew|grew|threw|meant|felt|heard|sought|taught|caught|let|lay|laid|"
+    r"sat|forgot|hid|rode|sang|swore|woke|withdrew|overtook|undertook|underwent|upheld|oversaw)\b|"
+    r"(?:\b[A-Z][\w.'’-]*|\b(?:he|she|it|who|which|that|this|one))\s+(?:\w+ly\s+)?[a-z]{2,}s\b")
+
+
+def is_clause(text: str) -> bool:
+    """Does the text state something (a finite verb), or only name a thing ("Moscow", "the Afghan peace
+    process", "killing U.S. soldiers")?  Generous on purpose: a clause read as its whole sentence costs
+    little, a noun phrase read as a proposition costs the pair."""
+    words = text.strip(" “\"'‘").split()
+    if not words or (words[0].islower() and words[0].endswith("ing") and len(words[0]) > 5) or words[0] == "to":
+        return False
+    return bool(_FINITE.search(text))
 
 
 def content_reader():

@@ -331,8 +331,10 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
     start_from = ckpt if (resume and (ckpt / "state.json").exists()) else base
     tokenizer = AutoTokenizer.from_pretrained(base)
     id2label = {i: lab for i, lab in enumerate(LABELS)}
+    # fp32 master weights whatever the folder holds (the shipped model is saved in fp16)
     model = AutoModelForSequenceClassification.from_pretrained(
-        str(start_from), num_labels=3, id2label=id2label, label2id={v: k for k, v in id2label.items()})
+        str(start_from), num_labels=3, id2label=id2label, label2id={v: k for k, v in id2label.items()},
+        dtype=torch.float32)
     enc, labels = encode_examples(mix.train, tokenizer, cfg["max_length"])
     batch_cfg = {"batch_size": cfg["batch_size"], "length_grouping": cfg.get("length_grouping", True)}
     steps_per_epoch = math.ceil(len(labels) / cfg["batch_size"])
