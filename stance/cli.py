@@ -77,6 +77,24 @@ def _cmd_train(a) -> int:
     return 0
 
 
+def _cmd_export_mixture(a) -> int:
+    from stance.training.distill import export_mixture
+
+    counts = export_mixture(a.config, a.out, unlabelled=a.unlabelled, data_dir=a.data_dir)
+    print(f"wrote {a.out}: {counts['train']} training pairs, {counts['unlabelled']} unlabelled news pairs, "
+          f"dev {counts['dev']}")
+    return 0
+
+
+def _cmd_distill(a) -> int:
+    from stance.training.distill import distil
+
+    report = distil(a.mixture, a.teacher, a.out, student=a.student, time_limit=a.time_limit, device=a.device,
+                    work=a.work, quiet=a.quiet)
+    print(f"wrote {a.out}: " + ", ".join(f"{k} {v['macro_f1']:.3f}" for k, v in report["dev"].items()))
+    return 0
+
+
 def _cmd_train_tagger(a) -> int:
     from stance.training.tagger import train_tagger
 
@@ -188,6 +206,25 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data-dir", help="override data_dir in the config")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=_cmd_train)
+
+    x = sub.add_parser("export-mixture", help="write the NLI training mixture and unlabelled news pairs to one "
+                                               "file, for `stance distill` on a machine without ../shared/data")
+    x.add_argument("--config", default="configs/train_nli.yaml")
+    x.add_argument("--out", required=True, help="FILE.jsonl.gz")
+    x.add_argument("--unlabelled", type=int, default=200_000, help="unlabelled news pairs to include")
+    x.add_argument("--data-dir", help="override data_dir in the config")
+    x.set_defaults(func=_cmd_export_mixture)
+
+    d = sub.add_parser("distill", help="fine-tune a teacher, distil it into MiniLM, within a time limit (a GPU run)")
+    d.add_argument("--mixture", required=True, help="the file `stance export-mixture` wrote")
+    d.add_argument("--teacher", required=True, help="encoder folder or hub id (e.g. all-mpnet-base-v2)")
+    d.add_argument("--student", default="minilm", help="student encoder (default: minilm)")
+    d.add_argument("--out", required=True, help="model folder to write")
+    d.add_argument("--time-limit", type=float, default=540.0, help="seconds for all phases together")
+    d.add_argument("--device", help="cuda or cpu (default: cuda when available)")
+    d.add_argument("--work", default=".cache/distill", help="the log and the student checkpoint, outside git")
+    d.add_argument("--quiet", action="store_true")
+    d.set_defaults(func=_cmd_distill)
 
     tt = sub.add_parser("train-tagger", help="train the attribution tagger on PolNeAR train (needs ../shared/data)")
     tt.add_argument("--out", default="models/stance-attribution-minilm")

@@ -145,3 +145,16 @@ def test_what_a_dismissal_denies_is_the_thing_dismissed_not_the_verdict():
     text = "The Kremlin disclaimed any knowledge of the payments."
     c = _said(text, "Kremlin", "disclaimed", "any knowledge of the payments", "denies")
     assert nli_content(c) == "Kremlin had knowledge of the payments"
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("And, even if Russia is supplying the Taliban, any support is recent and limited.", "Any support is recent and limited."),
+    ("If the report is true, the deal is dead", "The deal is dead"),
+    ("Unless Moscow pays, the talks will stall", "The talks will stall"),
+    ("Although Russia denied it, the payments were made", "Although Russia denied it, the payments were made"),  # concessive: both hold
+    ("If so, why", "If so, why"),   # no clause after the condition: unchanged
+])
+def test_a_condition_is_supposed_not_asserted(text, reading):
+    from stance.stages.judge import propositional
+
+    assert propositional(text) == reading

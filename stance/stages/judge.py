@@ -250,8 +250,18 @@ _HEDGE_RAISING = re.compile(r"\b(is|are|was|were)\s+(?:\w+ly\s+)?(?:said|reporte
 _RAISED = {("is", "have"): "has", ("are", "have"): "have", ("was", "have"): "had", ("were", "have"): "had"}
 
 
+# "(And,) even if P, Q" asserts Q, not P: the antecedent is only supposed
+_CONDITION = re.compile(r"^(?:(?:and|but|so|yet)\b,?\s*)?(?:even\s+)?(?:if|unless|whether\s+or\s+not)\s+[^,;]{3,200},\s*",
+                        re.I)
+
+
 def propositional(text: str) -> str:
     """"Russia is said to have offered rewards" -> "Russia has offered rewards"; "X reportedly paid" ->
-    "X paid".  The attitude (asserts) already records the hedge; NLI compares the propositions."""
+    "X paid".  The attitude (asserts) already records the hedge; NLI compares the propositions.
+    A leading condition is dropped: "even if Russia is supplying the Taliban, any support is recent"
+    states only that any support is recent."""
+    rest = _CONDITION.sub("", text, count=1)
+    if rest != text and is_clause(rest):
+        text = rest[:1].upper() + rest[1:] if text[:1].isupper() else rest
     text = _HEDGE_ADVERB.sub("", text)
     return _HEDGE_RAISING.sub(lambda m: _RAISED.get((m[1].lower(), m[2].lower()), m[1]), text)

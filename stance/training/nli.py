@@ -272,11 +272,12 @@ def _logits(model, tokenizer, pairs, max_length, bs=64):
     from stance.models.scorer import encode_pairs
 
     out = np.zeros((len(pairs), model.config.num_labels), dtype=np.float32)
+    dev = next(model.parameters()).device
     with torch.inference_mode():
         for idx in length_batches([len(p) + len(h) for p, h in pairs], bs):
             batch = tokenizer.pad(encode_pairs(tokenizer, [pairs[i] for i in idx], max_length),
                                   padding=True, return_tensors="pt")
-            out[idx] = model(**batch).logits.float().numpy()
+            out[idx] = model(**{k: v.to(dev) for k, v in batch.items()}).logits.float().cpu().numpy()
     return out
 
 
