@@ -199,7 +199,7 @@ class SourceSpec(Section):
 
 SourceName = Literal["lingnli", "protocols", "mnli_dev", "taxinli_mismatched", "snli_dev", "sick", "xnli", "rte",
                      "rte3", "healthver", "cad_snli", "climate_fever", "conjnli", "control", "wanli", "polnear",
-                     "veridicality", "fnc1", "synthetic"]
+                     "veridicality", "fnc1", "synthetic", "news_overlap"]
 
 
 class DevConfig(Section):

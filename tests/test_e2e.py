@@ -144,3 +144,19 @@ def test_target_stances_come_from_the_fnc_head(e2e_out, tmp_path):
     expected = {(d.id, t): lab for (t, d), lab in zip([(t, d) for t in TARGETS for d in docs], fnc.predictions)}
     got = {(r["doc"], r["target"]): r["stance"] for r in jsonl(e2e_out / "target_stances.jsonl")}
     assert got == expected
+
+
+def test_the_page_shows_each_conflict_once_as_the_jsonl_ranks_it(e2e_out):
+    """Restatements are listed under the row they restate, and the page does not bring them back as a
+    document cell's evidence: its filter counts are the ranked conflicts of contradictions.jsonl."""
+    import collections
+    import json
+
+    html = (e2e_out / "report.html").read_text(encoding="utf-8")
+    raw = html[html.index('id="stance-data">') + len('id="stance-data">'):]
+    page = json.loads(raw[:raw.index("</script>")])
+    rows = [json.loads(x) for x in (e2e_out / "contradictions.jsonl").read_text().splitlines()]
+    conflicts = ("denies", "disputes", "contradicts")
+    on_page = collections.Counter(p["relation"] for p in page["pairs"] if p["relation"] in conflicts)
+    ranked = collections.Counter(r["relation"] for r in rows if r["relation"] in conflicts)
+    assert on_page == ranked

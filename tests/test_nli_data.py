@@ -31,3 +31,20 @@ def test_body_disjoint_split():
 def test_missing_data_is_a_clear_error(tmp_path):
     with pytest.raises(DataMissingError, match="../shared/data"):
         D.data_path(tmp_path, "nli", "snli", "nope.jsonl")
+
+
+def test_hard_neutrals_pair_different_articles_naming_the_same_actors():
+    from stance.data.polnear import Article
+    from stance.training.news_pairs import overlap_neutrals
+
+    arts = [Article("a", "Officials said that Russia has cultivated ties with the Taliban for years now. "
+                         "The weather in Ohio was mild and pleasant for the whole of the week.", ()),
+            Article("b", "According to the report, Russia paid the Taliban bounties to target American troops. "
+                         "Russia has cultivated ties with the Taliban for years now, officials said.", ())]
+    pairs = overlap_neutrals(arts, 10, seed=0)
+    assert pairs and all(x.label == "neutral" and x.source == "news_overlap" for x in pairs)
+    texts = {(x.premise, x.hypothesis) for x in pairs}
+    # across articles only, never a paraphrase (high word overlap), never a sentence without both actors
+    assert all(("Ohio" not in p and "Ohio" not in h) for p, h in texts)
+    assert not any("cultivated" in p and "cultivated" in h for p, h in texts)
+    assert any("bounties" in p or "bounties" in h for p, h in texts)

@@ -124,10 +124,13 @@ def page_data(data, max_pairs: int = 1500, speakers=None, ranked: tuple[list, li
     chosen += supports[:max(0, max_pairs - len(chosen))]
     # every cell of the document matrix shown keeps its own evidence, even past the cap
     have = {id(s) for s in chosen}
+    ranked_ids = {id(s) for s in by_conflict}   # restatements are not in it: the page never repeats them
     shown_docs = set(data.doc_matrix.doc_ids)
     for dp in data.doc_matrix.pairs:
         if dp.doc_a in shown_docs and dp.doc_b in shown_docs:
             for s in dp.top_contradictions + dp.top_supports:
+                if s.relation in CONFLICTS and id(s) not in ranked_ids:
+                    continue
                 if id(s) not in have:
                     have.add(id(s))
                     chosen.append(s)

@@ -132,3 +132,42 @@ def news_pairs(data_dir: Path | str | None, split: str, seed: int, max_synthetic
     frames = mv2_frames(data_path(data_dir, "factuality", f"MV2_mv2_{split}.jsonl"))
     return {"polnear": attribution_pairs(relations, seed, max_synthetic),
             "veridicality": veridicality_pairs(frames, relations, seed, per_frame)}
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_STOP_NAMES = frozenset({"The", "But", "And", "In", "It", "He", "She", "They", "We", "This", "That", "Mr", "Mrs", "Ms"})
+
+
+def _names(sentence: str) -> frozenset:
+    return frozenset(n for n in _NAME.findall(sentence) if n not in _STOP_NAMES)
+
+
+def overlap_neutrals(articles, n: int, seed: int, min_shared: int = 2, max_jaccard: float = 0.25) -> list[NLIExample]:
+    """Hard neutrals: two sentences of *different* articles that name the same two actors but say
+    different things ("Russia cultivates ties with the Taliban" / "Russia paid the Taliban bounties").
+    Sharing actors is not entailment; the model had learnt to read it as such.  Low word overlap keeps
+    paraphrases out; some noise remains (two articles can report one fact in other words)."""
+    from stance.training.distill import _sentences
+
+    rng = random.Random(seed)
+    by_name: dict[str, list[tuple[int, str, frozenset, frozenset]]] = {}
+    for ai, art in enumerate(articles):
+        for s in _sentences(art.text):
+            names = _names(s)
+            if len(names) >= min_shared:
+                words = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", s))
+                for name in names:
+                    by_name.setdefault(name, []).append((ai, s, names, words))
+    keys = sorted(by_name)
+    out, seen, tries = [], set(), 0
+    while len(out) < n and tries < 50 * n and keys:
+        tries += 1
+        group = by_name[rng.choice(keys)]
+        (a1, s1, n1, w1), (a2, s2, n2, w2) = rng.choice(group), rng.choice(group)
+        if a1 == a2 or len(n1 & n2) < min_shared or (s1, s2) in seen:
+            continue
+        if len(w1 & w2) / max(1, len(w1 | w2)) > max_jaccard:
+            continue
+        seen.add((s1, s2))
+        out.append(NLIExample(s1, s2, "neutral", "news_overlap"))
+    return out

@@ -146,6 +146,13 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
             if name in src:
                 add(name, tr_news[name])
                 dev[name] = _cap(dv_news[name], per_dev, seed)
+    if "news_overlap" in src:  # hard neutrals: same actors, different propositions (PolNeAR train / dev)
+        from stance.data.polnear import load_split
+        from stance.training.news_pairs import overlap_neutrals
+
+        root = D.data_path(data_dir, "attribution", "polnear")
+        add("news_overlap", overlap_neutrals(load_split("train", root), src["news_overlap"].get("n") or 4000, seed))
+        dev["news_overlap"] = overlap_neutrals(load_split("dev", root), per_dev, seed + 1)
     if "fnc1" in src or "synthetic" in src:
         fnc_data = read_fnc_csvs(p("fnc1", "train_bodies.csv"), p("fnc1", "train_stances.csv"))
         bodies, stances = fnc_data.bodies, fnc_data.stances
