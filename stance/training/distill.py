@@ -33,14 +33,10 @@ from stance.errors import StanceError
 from stance.training.nli import (LABEL_ID, LABELS, NOT_ENT_ID, Mixture, _logits, build_mixture, encode_examples,
                                  epoch_batches, evaluate_sets, finalize, resolve_base_model)
 
+from stance.training.news_pairs import news_sentences as _sentences
+
 log = logging.getLogger(__name__)
 SHARES = {"teacher": 0.45, "label": 0.10, "student": 0.40}   # of the time limit; the rest is the final eval
-
-
-def _sentences(text: str) -> list[str]:
-    from stance.stages.sentences import split_sentences
-
-    return [" ".join(s.text.split()) for s in split_sentences(text) if 30 <= len(s.text) <= 300]
 
 
 def unlabelled_news_pairs(data_dir: Path, seed: int, n: int) -> list[tuple[str, str]]:

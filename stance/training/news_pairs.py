@@ -134,6 +134,13 @@ def news_pairs(data_dir: Path | str | None, split: str, seed: int, max_synthetic
             "veridicality": veridicality_pairs(frames, relations, seed, per_frame)}
 
 
+def news_sentences(text: str) -> list[str]:
+    """An article's sentences of news length (30 to 300 characters), whitespace normalised."""
+    from stance.stages.sentences import split_sentences
+
+    return [" ".join(s.text.split()) for s in split_sentences(text) if 30 <= len(s.text) <= 300]
+
+
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _STOP_NAMES = frozenset({"The", "But", "And", "In", "It", "He", "She", "They", "We", "This", "That", "Mr", "Mrs", "Ms"})
 
@@ -147,12 +154,10 @@ def overlap_neutrals(articles, n: int, seed: int, min_shared: int = 2, max_jacca
     different things ("Russia cultivates ties with the Taliban" / "Russia paid the Taliban bounties").
     Sharing actors is not entailment; the model had learnt to read it as such.  Low word overlap keeps
     paraphrases out; some noise remains (two articles can report one fact in other words)."""
-    from stance.training.distill import _sentences
-
     rng = random.Random(seed)
     by_name: dict[str, list[tuple[int, str, frozenset, frozenset]]] = {}
     for ai, art in enumerate(articles):
-        for s in _sentences(art.text):
+        for s in news_sentences(art.text):
             names = _names(s)
             if len(names) >= min_shared:
                 words = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", s))
