@@ -159,7 +159,7 @@ def nli_content(claim) -> str:
     text = _DISMISSED_AS.sub("", _THAT.sub("", claim.content or claim.text, count=1))
     if len(_words(text)) < MIN_CONTENT_WORDS and _NOUN_PHRASE.match(text.strip(" “\"'‘")):
         return propositional(claim.text)
-    if claim.attributed and (claim.verb or "").split()[-1:] and claim.verb.split()[-1] in _VERDICT_VERBS:
+    if claim.attributed and _VERDICT_VERBS.intersection((claim.verb or "").split()[-1:]):
         text = accused_of(text)
     if claim.attributed and claim.attitude in ("denies", "doubts") and _SELF_NOUN.match(text):
         # "Trump disclaimed knowledge of the matter": what he denies is that he had it
