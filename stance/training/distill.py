@@ -30,8 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from stance.errors import StanceError
-from stance.training.nli import (LABEL_ID, LABELS, NOT_ENT_ID, Mixture, _logits, build_mixture, encode_examples,
-                                 epoch_batches, evaluate_sets, finalize, resolve_base_model)
+from stance.training.nli import (LABEL_ID, LABELS, NOT_ENT_ID, Mixture, _logits, _loss, build_mixture, data_root,
+                                 encode_examples, epoch_batches, evaluate_sets, finalize, resolve_base_model,
+                                 stage_log, train_step)
 
 from stance.training.news_pairs import news_sentences as _sentences
 
@@ -68,12 +69,11 @@ def unlabelled_news_pairs(data_dir: Path, seed: int, n: int) -> list[tuple[str, 
 
 def export_mixture(config_path: str | Path, out: str | Path, unlabelled: int = 200_000,
                    data_dir: str | None = None) -> dict:
-    from stance.config import PROJECT_ROOT, load_train_config
+    from stance.config import load_train_config
     from stance.iohelpers import atomic_write_bytes
 
     cfg = load_train_config(config_path)
-    ddir = Path(data_dir or cfg.get("data_dir", "../shared/data"))
-    ddir = ddir if ddir.is_absolute() else (PROJECT_ROOT / ddir).resolve()
+    ddir = data_root(cfg, data_dir)
     mix = build_mixture(cfg, ddir)
     rows = [{"p": x.premise, "h": x.hypothesis, "y": x.label, "src": x.source, "split": "train"} for x in mix.train]
     for name, items in mix.dev.items():
@@ -135,7 +135,6 @@ def _fit(model, tokenizer, enc, loss_fn, *, epochs: int, batch_size: int, lr: fl
     """Optimise ``loss_fn(logits, rows_of_batch)`` for ``epochs`` or ``budget_s`` seconds, whichever ends first."""
     import torch
 
-    dev = next(model.parameters()).device
     per_epoch = [epoch_batches(enc, {"batch_size": batch_size, "length_grouping": True}, seed + e) for e in range(epochs)]
     total = sum(len(b) for b in per_epoch)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
@@ -147,19 +146,9 @@ def _fit(model, tokenizer, enc, loss_fn, *, epochs: int, batch_size: int, lr: fl
             if time.monotonic() - t0 >= budget_s:
                 note(stage=phase, stopped="time limit", step=step, of=total, epoch=e, loss=round(loss, 4))
                 return step
-            feats = tokenizer.pad({k: [enc[k][i] for i in b] for k in enc.keys()}, padding=True, return_tensors="pt")
-            feats = {k: v.to(dev) for k, v in feats.items()}
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
-                logits = model(**feats).logits
-            out = loss_fn(logits.float(), b)
-            out.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
+            state["step"] = step + 1   # the schedule reads it when train_step advances it
+            loss = train_step(model, tokenizer, enc, None, b, opt, sched, precision, loss_fn=loss_fn)
             step += 1
-            state["step"] = step
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            loss = float(out.item())
         note(stage=phase, epoch=e + 1, step=step, of=total, loss=round(loss, 4), seconds=round(time.monotonic() - t0, 1))
     return step
 
@@ -176,11 +165,7 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
     work, out = Path(work), Path(out)
     work.mkdir(parents=True, exist_ok=True)
 
-    def note(**kw):
-        with open(work / "log.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), **kw}) + "\n")
-        if not quiet:
-            log.info(json.dumps(kw))
+    note = stage_log(work, echo=not quiet)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     random.seed(seed)
     np.random.seed(seed)
@@ -208,7 +193,6 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
     gold = torch.tensor([LABEL_ID.get(x.label, NOT_ENT_ID) for x in mix.train])
 
     def ce(logits, batch):
-        from stance.training.nli import _loss
         return _loss(logits, gold[batch].to(logits.device))
 
     # 1. teacher
@@ -226,7 +210,7 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
     chunk = 4096
     t_model.eval()
     while done < len(pairs) and (done < len(mix.train) or time.monotonic() - t0 < SHARES["label"] * time_limit):
-        with torch.autocast(device if device != "cpu" else "cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
+        with torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=precision == "bf16"):
             z = _logits(t_model, t_tok, pairs[done:done + chunk], max_length, bs=256)
         soft[done:done + len(z)] = torch.softmax(torch.from_numpy(z) / kd_temperature, -1).numpy()
         done += len(z)
@@ -252,7 +236,6 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
         g = gold_all[b].to(logits.device)
         has = g != -100
         if has.any() and alpha < 1:
-            from stance.training.nli import _loss
             loss = loss + (1 - alpha) * _loss(logits[has], g[has]) * has.float().mean()
         return loss
     remaining = time_limit - (time.monotonic() - t_start)

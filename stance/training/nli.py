@@ -212,19 +212,22 @@ def epoch_batches(enc, cfg: dict, seed: int) -> list[list[int]]:
 
 
 def train_step(model, tokenizer, enc, labels, batch, opt, sched, precision: str = "fp32",
-               pad_to: int | None = None) -> float:
+               pad_to: int | None = None, loss_fn=None) -> float:
     """One optimiser step; ``precision: bf16`` runs forward and backward under CPU/GPU bf16 autocast
-    (the weights and the optimiser stay fp32)."""
+    (the weights and the optimiser stay fp32).  The loss is cross-entropy on ``labels``, or
+    ``loss_fn(fp32 logits, batch)`` when given (distillation)."""
     import torch
 
     feats = tokenizer.pad({k: [enc[k][i] for i in batch] for k in enc.keys()},
                           padding="max_length" if pad_to else True, max_length=pad_to, return_tensors="pt")
     dev = next(model.parameters()).device
     feats = {k: v.to(dev) for k, v in feats.items()}
-    y = torch.tensor([labels[i] for i in batch], device=dev)
     with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
         logits = model(**feats).logits
-    loss = _loss(logits, y)
+    if loss_fn is not None:
+        loss = loss_fn(logits.float(), batch)
+    else:
+        loss = _loss(logits, torch.tensor([labels[i] for i in batch], device=dev))
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
@@ -301,6 +304,22 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return round(best_t, 2)
 
 
+def stage_log(work: Path, echo: bool = False):
+    """``note(**fields)``: one JSON line per stage in WORK/log.jsonl (what each run did, and when)."""
+    def note(**kw):
+        with open(work / "log.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), **kw}) + "\n")
+        if echo:
+            log.info(json.dumps(kw))
+    return note
+
+
+def data_root(cfg: dict, data_dir: str | None = None) -> Path:
+    """``--data-dir``, else the config's ``data_dir`` (relative to the project root)."""
+    ddir = Path(data_dir or cfg.get("data_dir", "../shared/data"))
+    return ddir if ddir.is_absolute() else (PROJECT_ROOT / ddir).resolve()
+
+
 def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, data_dir: str | None = None,
           quiet: bool = False, work: str | Path = ".cache/nli-train") -> dict:
     import torch
@@ -314,13 +333,8 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
     work.mkdir(parents=True, exist_ok=True)
     ckpt, best_dir = work / "checkpoint", work / "best"
 
-    def note(**kw):
-        """One JSON line per stage in WORK/log.jsonl: what each (resumed) run did, and when."""
-        with open(work / "log.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), **kw}) + "\n")
-    ddir = Path(data_dir or cfg.get("data_dir", "../shared/data"))
-    if not ddir.is_absolute():
-        ddir = (PROJECT_ROOT / ddir).resolve()
+    note = stage_log(work)
+    ddir = data_root(cfg, data_dir)
     seed = int(cfg["seed"])
     random.seed(seed)
     np.random.seed(seed)
