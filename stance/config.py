@@ -207,6 +207,15 @@ class DevConfig(Section):
     select_on: list[str] = ["sick", "snli", "xnli", "fnc1"]
 
 
+class DistillSpec(Section):
+    """Train on a teacher's probabilities as well as the gold labels (see stance/training/soft_labels.py)."""
+    teacher: str                                        # a trained 3-way NLI model folder (stance train's output)
+    unlabelled: int = Field(100_000, ge=0)              # news pairs with no gold label, scored by the teacher
+    cross_article: int = Field(0, ge=0)                 # more: sentences of different articles naming two shared actors
+    alpha: float = Field(0.8, ge=0, le=1)               # weight of the teacher term; 1 - alpha goes to gold cross-entropy
+    kd_temperature: float = Field(2.0, gt=0)
+
+
 class TrainConfig(Section):
     base_model: str = "minilm"
     data_dir: str = "../shared/data"
@@ -228,6 +237,7 @@ class TrainConfig(Section):
     labels: list[Literal["entailment", "neutral", "contradiction"]] = ["entailment", "neutral", "contradiction"]
     sources: dict[SourceName, Union[SourceSpec, None]] = {}
     dev: DevConfig = DevConfig()
+    distill: Optional[DistillSpec] = None
 
 
 def _with_parents(path: Path, seen: tuple = ()) -> dict:

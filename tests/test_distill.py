@@ -59,3 +59,66 @@ def test_a_missing_or_broken_mixture_is_one_line(tmp_path, capsys):
     bad.write_text("not gzip")
     assert main(["distill", "--mixture", str(bad), "--teacher", "x", "--out", str(tmp_path / "o")]) == 2
     assert "bad.gz: not a mixture file" in capsys.readouterr().err
+
+
+def test_teacher_logits_map_labels_by_name_and_resume_after_a_stop(tmp_path, tiny_model, monkeypatch):
+    import numpy as np
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    import stance.models.scorer as scorer_mod
+    from stance.training.kd import teacher_logits
+
+    pairs = [(f"Officials said {n} soldiers were killed.", f"{n} soldiers died.") for n in range(10)]
+    path = tmp_path / "teacher_logits.npz"
+    full = teacher_logits(tiny_model, pairs, path, max_length=32, chunk=4, precision="fp32")
+    # the tiny teacher's order is contradiction/entailment/neutral: columns come back by name
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_model).eval()
+    with torch.inference_mode():
+        direct = model(**tok([p for p, _ in pairs], [h for _, h in pairs], padding=True, return_tensors="pt")).logits.numpy()
+    assert np.allclose(full, direct[:, [1, 2, 0]], atol=1e-4)
+    # a run stopped after the first chunk resumes there: only the last 6 pairs are scored again
+    with np.load(path) as z:
+        meta = z["meta"]
+    partial = full.copy()
+    partial[4:] = 0
+    np.savez(path, logits=partial, done=np.array(4), meta=meta)
+    seen = []
+    real = scorer_mod.encode_pairs
+    monkeypatch.setattr(scorer_mod, "encode_pairs", lambda tok, ps, n: seen.extend(ps) or real(tok, ps, n))
+    again = teacher_logits(tiny_model, pairs, path, max_length=32, chunk=4, precision="fp32")
+    assert len(seen) == 6 and np.allclose(again, full, atol=1e-5)
+    # other pairs do not reuse the file
+    seen.clear()
+    teacher_logits(tiny_model, pairs[:3], path, max_length=32, chunk=4, precision="fp32")
+    assert len(seen) == 3
+
+
+def test_stance_train_with_a_teacher_trains_on_its_logits(tmp_path, tiny_model):
+    import yaml
+
+    from stance.training.nli import train
+
+    write_mini_data(tmp_path / "data")
+    cfg_path = config(tmp_path, tiny_model, 3)
+    cfg = yaml.safe_load(cfg_path.read_text())
+    cfg["distill"] = {"teacher": str(tiny_model), "unlabelled": 0, "alpha": 0.5}
+    cfg_path.write_text(yaml.safe_dump(cfg))
+    out, work = tmp_path / "student", tmp_path / "work"
+    report = train(cfg_path, out, quiet=True, work=work)
+    log = [json.loads(x) for x in (work / "log.jsonl").read_text().splitlines()]
+    labels = [x for x in log if x["stage"] == "teacher_labels"]
+    assert labels and labels[-1]["done"] == labels[-1]["of"] == 36 + 6    # every training pair, gold or 2-way
+    assert report["config"]["distill"]["teacher"] == str(tiny_model) and (out / "model.safetensors").exists()
+    assert load_scorer(out).labels == ("entailment", "neutral", "contradiction")
+
+
+def test_a_teacher_without_nli_labels_is_one_line(tmp_path, tiny_model_2way):
+    import pytest
+
+    from stance.errors import StanceError
+    from stance.training.kd import teacher_logits
+
+    with pytest.raises(StanceError, match="id2label"):
+        teacher_logits(tiny_model_2way, [("a b", "c d")], tmp_path / "t.npz", max_length=16)

@@ -30,41 +30,15 @@ from pathlib import Path
 import numpy as np
 
 from stance.errors import StanceError
-from stance.training.nli import (LABEL_ID, LABELS, NOT_ENT_ID, Mixture, _logits, _loss, build_mixture, data_root,
+from stance.training.nli import (LABEL_ID, LABELS, NOT_ENT_ID, Mixture, _logits, build_mixture, data_root,
                                  encode_examples, epoch_batches, evaluate_sets, finalize, resolve_base_model,
                                  stage_log, train_step)
 
-from stance.training.news_pairs import news_sentences as _sentences
+from stance.training.kd import kd_loss, nli_loss
+from stance.training.news_pairs import unlabelled_news_pairs
 
 log = logging.getLogger(__name__)
 SHARES = {"teacher": 0.45, "label": 0.10, "student": 0.40}   # of the time limit; the rest is the final eval
-
-
-def unlabelled_news_pairs(data_dir: Path, seed: int, n: int) -> list[tuple[str, str]]:
-    """News-shaped pairs with no label: neighbouring sentences of one article (both orders) and a
-    headline against one of its body's sentences.  Only train splits: PolNeAR train, FNC-1 train bodies
-    outside the body-disjoint dev share."""
-    from stance.data import nli as D
-    from stance.data.polnear import load_split
-    from stance.data.stance_csv import read_fnc_csvs, split_by_body
-
-    rng = random.Random(seed)
-    pairs = []
-    for art in load_split("train", D.data_path(data_dir, "attribution", "polnear")):
-        ss = _sentences(art.text)
-        pairs += [(a, b) for a, b in zip(ss, ss[1:])] + [(b, a) for a, b in zip(ss, ss[1:])]
-    fnc = read_fnc_csvs(D.data_path(data_dir, "fnc1", "train_bodies.csv"), D.data_path(data_dir, "fnc1", "train_stances.csv"))
-    train, _dev = split_by_body(fnc.stances, 0.1, seed)   # the same body-disjoint dev share as `stance train`
-    body_sents = {b: _sentences(fnc.bodies[b]) for b in sorted({s.body_id for s in train})}
-    for ss in body_sents.values():
-        pairs += [(a, b) for a, b in zip(ss, ss[1:])]
-    for s in train:
-        ss = body_sents.get(s.body_id)
-        if ss:
-            pairs.append((rng.choice(ss), " ".join(s.headline.split())))
-    pairs = sorted(set(pairs))
-    rng.shuffle(pairs)
-    return pairs[:n]
 
 
 def export_mixture(config_path: str | Path, out: str | Path, unlabelled: int = 200_000,
@@ -193,7 +167,7 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
     gold = torch.tensor([LABEL_ID.get(x.label, NOT_ENT_ID) for x in mix.train])
 
     def ce(logits, batch):
-        return _loss(logits, gold[batch].to(logits.device))
+        return nli_loss(logits, gold[batch].to(logits.device))
 
     # 1. teacher
     t_tok, t_model = load(teacher)
@@ -212,7 +186,7 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
     while done < len(pairs) and (done < len(mix.train) or time.monotonic() - t0 < SHARES["label"] * time_limit):
         with torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=precision == "bf16"):
             z = _logits(t_model, t_tok, pairs[done:done + chunk], max_length, bs=256)
-        soft[done:done + len(z)] = torch.softmax(torch.from_numpy(z) / kd_temperature, -1).numpy()
+        soft[done:done + len(z)] = z   # logits: kd_loss applies the temperature
         done += len(z)
     pairs, soft = pairs[:done], soft[:done]
     note(stage="label", pairs=done, of=len(mix.train) + len(unlabelled), seconds=round(time.monotonic() - t0, 1))
@@ -228,16 +202,8 @@ def distil(mixture: str | Path, teacher: str | Path, out: str | Path, *, student
     soft_t = torch.from_numpy(soft)
 
     def kd(logits, batch):
-        import torch.nn.functional as F
-
-        b = torch.tensor(batch)
-        target = soft_t[b].to(logits.device)
-        loss = alpha * F.kl_div(F.log_softmax(logits / kd_temperature, -1), target, reduction="batchmean") * kd_temperature ** 2
-        g = gold_all[b].to(logits.device)
-        has = g != -100
-        if has.any() and alpha < 1:
-            loss = loss + (1 - alpha) * _loss(logits[has], g[has]) * has.float().mean()
-        return loss
+        b = torch.as_tensor(batch)
+        return kd_loss(logits, soft_t[b].to(logits.device), gold_all[b].to(logits.device), alpha, kd_temperature)
     remaining = time_limit - (time.monotonic() - t_start)
     budget = min(SHARES["student"] * time_limit, max(remaining - 0.05 * time_limit, 1.0))
     steps = _fit(s_model, s_tok, s_enc, kd, epochs=student_epochs, batch_size=batch_size, lr=student_lr,

@@ -176,3 +176,40 @@ def overlap_neutrals(articles, n: int, seed: int, min_shared: int = 2, max_jacca
         seen.add((s1, s2))
         out.append(NLIExample(s1, s2, "neutral", "news_overlap"))
     return out
+
+
+def unlabelled_news_pairs(data_dir: Path, seed: int, n: int, cross_article: int = 0) -> list[tuple[str, str]]:
+    """News-shaped pairs with no label: neighbouring sentences of one article (both orders) and a
+    headline against one of its body's sentences; with ``cross_article``, that many more pairs of
+    sentences from *different* PolNeAR articles naming the same two actors (where the student is too
+    generous; the teacher decides what they are).  Only train splits: PolNeAR train, FNC-1 train bodies
+    outside the body-disjoint dev share."""
+    from stance.data import nli as D
+    from stance.data.polnear import load_split
+    from stance.data.stance_csv import read_fnc_csvs, split_by_body
+
+    if not n and not cross_article:
+        return []
+    rng = random.Random(seed)
+    pairs = []
+    articles = load_split("train", D.data_path(data_dir, "attribution", "polnear"))
+    for art in articles:
+        ss = news_sentences(art.text)
+        pairs += [(a, b) for a, b in zip(ss, ss[1:])] + [(b, a) for a, b in zip(ss, ss[1:])]
+    fnc = read_fnc_csvs(D.data_path(data_dir, "fnc1", "train_bodies.csv"), D.data_path(data_dir, "fnc1", "train_stances.csv"))
+    train, _dev = split_by_body(fnc.stances, 0.1, seed)   # the same body-disjoint dev share as `stance train`
+    body_sents = {b: news_sentences(fnc.bodies[b]) for b in sorted({s.body_id for s in train})}
+    for ss in body_sents.values():
+        pairs += [(a, b) for a, b in zip(ss, ss[1:])]
+    for s in train:
+        ss = body_sents.get(s.body_id)
+        if ss:
+            pairs.append((rng.choice(ss), " ".join(s.headline.split())))
+    pairs = sorted(set(pairs))
+    rng.shuffle(pairs)
+    pairs = pairs[:n]
+    if cross_article:
+        taken = set(pairs)
+        pairs += [p for p in dict.fromkeys((x.premise, x.hypothesis) for x in overlap_neutrals(articles, cross_article, seed))
+                  if p not in taken]
+    return pairs

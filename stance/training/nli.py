@@ -23,13 +23,11 @@ from stance.data import nli as D
 from stance.data.stance_csv import read_fnc_csvs, split_by_body
 from stance.iohelpers import atomic_write_text
 from stance.models.loading import minilm_path
+from stance.training.kd import LABEL_ID, LABELS, NOT_ENT_ID, distillation_loss, nli_loss
 from stance.training.synthetic import synthesize
 
 log = logging.getLogger(__name__)
 
-LABELS = ("entailment", "neutral", "contradiction")
-LABEL_ID = {lab: i for i, lab in enumerate(LABELS)}
-NOT_ENT_ID = -1
 
 
 def resolve_base_model(name: str) -> str:
@@ -227,27 +225,13 @@ def train_step(model, tokenizer, enc, labels, batch, opt, sched, precision: str 
     if loss_fn is not None:
         loss = loss_fn(logits.float(), batch)
     else:
-        loss = _loss(logits, torch.tensor([labels[i] for i in batch], device=dev))
+        loss = nli_loss(logits, torch.tensor([labels[i] for i in batch], device=dev))
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
     sched.step()
     opt.zero_grad(set_to_none=True)
     return float(loss.item())
-
-
-def _loss(logits, labels):
-    """3-way cross-entropy; for 2-way not_entailment rows, -log(P(neutral)+P(contradiction))."""
-    import torch
-
-    logp = torch.log_softmax(logits.float(), dim=-1)
-    three = labels >= 0
-    loss = torch.zeros((), device=logits.device)
-    if three.any():
-        loss = loss - logp[three].gather(1, labels[three].unsqueeze(1)).sum()
-    if (~three).any():
-        loss = loss - torch.logsumexp(logp[~three][:, 1:], dim=-1).sum()
-    return loss / len(labels)
 
 
 def evaluate_sets(model, tokenizer, dev: dict, max_length: int, limit: int | None = None) -> dict:
@@ -349,6 +333,9 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
         log.info(f"training pairs: {len(mix.train)} {mix.counts}; dev sets: "
               f"{ {k: len(v) for k, v in mix.dev.items()} } ({time.time() - t0:.0f}s)")
 
+    kd = (distillation_loss(cfg, mix, ddir, work, note, resolve_base_model(cfg["distill"]["teacher"]))
+          if cfg.get("distill") else None)
+
     base = resolve_base_model(cfg["base_model"])
     start_from = ckpt if (resume and (ckpt / "state.json").exists()) else base
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -418,7 +405,7 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
             if epoch and step % steps_per_epoch == 0:
                 note(stage="epoch", epoch=epoch, step=step)
         b = batches[step % steps_per_epoch]
-        loss = train_step(fwd, tokenizer, enc, labels, b, opt, sched, precision)
+        loss = train_step(fwd, tokenizer, enc, labels, b, opt, sched, precision, loss_fn=kd)
         step += 1
         bar.update(1)
         bar.set_postfix(loss=f"{loss:.3f}", ep=epoch, refresh=False)
