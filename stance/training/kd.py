@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from stance.errors import StanceError
-
-from stance.labels import THREE_WAY as LABELS
+from stance.labels import THREE_WAY as LABELS, canonical_label
 
 LABEL_ID = {lab: i for i, lab in enumerate(LABELS)}
 NOT_ENT_ID = -1            # a 2-way not_entailment row: neutral or contradiction
@@ -32,7 +31,7 @@ def fingerprint(pairs) -> str:
 
 def label_order(id2label: dict) -> list[int]:
     """The teacher's output index of each of ``LABELS``, by name."""
-    by_name = {str(v).lower(): int(k) for k, v in id2label.items()}
+    by_name = {canonical_label(str(v)): int(k) for k, v in id2label.items()}
     missing = [lab for lab in LABELS if lab not in by_name]
     if missing:
         raise StanceError(f"the teacher's config.id2label {dict(id2label)} lacks {missing}; "
@@ -90,7 +89,7 @@ def teacher_logits(teacher: str | Path, pairs: list[tuple[str, str]], path: str 
                 logits[[done + i for i in idx]] = z[:, order]
             done += len(part)
             _save(path, logits, done, meta)
-            if note:
+            if note and (done >= len(pairs) or (done // chunk) % 8 == 0):
                 rate = (done - start) / max(time.monotonic() - t0, 1e-9)
                 note(stage="teacher_labels", done=done, of=len(pairs), pairs_per_s=round(rate, 1))
     return logits
