@@ -126,6 +126,23 @@ def test_a_denial_that_points_back_stands_for_the_story_it_answers():
     assert nli_content(plain) == "the group had met Russian officers in Doha"
 
 
+def test_a_pronoun_answers_the_sentence_before_and_a_doubted_headline_still_states_the_story():
+    """"But this is not convincing" doubts the suggestion just before it, not the headline; "the bounty
+    story" points to the headline's content even when the headline itself cautions about it."""
+    doc = Document(id="trt", text=(
+        "Reports that the Russians put out hits on US personnel should be treated with caution\n\n"
+        "Donald Trump is once again in the firing line over Russia.\n\n"
+        "Trump dismissed the bounty story as a hoax.\n\n"
+        "It has also been suggested that Moscow wants to derail the peace talks.\n\n"
+        "But this is not convincing.\n"))
+    head, firing, hoax, suggested, doubt = extract_claims(doc, OPTS)
+    assert head.is_headline and head.attitude == "doubts"
+    assert hoax.attitude == "denies" and hoax.refers_to == head.id          # not the first assertion
+    assert hoax.resolved_content == head.content
+    assert doubt.attitude == "doubts" and doubt.content == "this" and doubt.refers_to == suggested.id
+    assert doubt.resolved_content == suggested.content and firing.refers_to is None
+
+
 @pytest.mark.parametrize("content, points_back", [
     ("the Russian bounty story", True), ('the Russian bounty story as a "hoax"', True),
     ("the intelligence about Russian bounties", True), ("the allegations", True), ("any such relationship", True),

@@ -8,7 +8,7 @@ from stance.stages.cues import attitude_of, evidential_frame
     ("denied", "denies"), ("rejected", "denies"), ("dismissed", "denies"), ("said … is without foundation", "denies"),
     ("should be treated with caution", "doubts"), ("According to … wasn't corroborated", "doubts"),
     ("did not confirm", "doubts"), ("declined to confirm", "doubts"), ("questioned", "doubts"),
-    ("may have said", "doubts"),
+    ("may have said", "doubts"), ("is not convincing", "doubts"), ("is false", "denies"),
     # non-committal cues withhold commitment: never a denial, never an assertion
     ("confirmed nor denied", "doubts"), ("neither confirmed nor denied", "doubts"), ("has not commented on", "doubts"),
     ("has yet to comment on", "doubts"), ("declined to comment on", "doubts"),
@@ -34,6 +34,10 @@ def test_modal_inside_the_content_is_a_hedged_assertion():
      "the operatives were deployed inside Afghanistan", "It is also unclear whether"),
     ("The veracity of the allegations appears to be contested.", "The veracity of the allegations",
      "appears to be contested"),
+    # a pronoun subject points back; "It is false that P" is about P, not "It"
+    ("But this is not convincing.", "this", "is not convincing"),
+    ("That is false.", "That", "is false"),
+    ("It is false that Russia paid the bounties", "Russia paid the bounties", "It is false that"),
 ])
 def test_evidential_frames_split_content_from_predicate(text, content, predicate):
     ca, cb, pa, pb = evidential_frame(text)
@@ -42,3 +46,5 @@ def test_evidential_frames_split_content_from_predicate(text, content, predicate
 
 def test_plain_assertion_has_no_frame():
     assert evidential_frame("Russia paid bounties to Taliban-linked militants.") is None
+    assert evidential_frame("That is true.") is None
+    assert evidential_frame("It is not convincing to say that the talks failed.") is None

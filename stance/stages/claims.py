@@ -202,21 +202,34 @@ ANAPHORIC_CONTENT = re.compile(
     r"\b(?:any such|no such|such an?|(?:this|that) (?:type|kind|sort) of|(?:these|those) (?:types|kinds|sorts) of)\b", re.I)
 
 
+_PRONOUN_CONTENT = re.compile(r"^[“\"‘']?(?:this|that|it|these|those)[.”\"’']*$", re.I)
+
+
 def resolve_references(claims: list[Claim]) -> list[Claim]:
     """A denial or doubt whose content points back (``ANAPHORIC_CONTENT``) answers the story's own
-    claim: news states its central allegation first (the headline, else the lead) and later quotes
-    who rejects "such" a thing.  Such a claim keeps its words and spans, and records the claim it
-    stands for (``refers_to``) and that claim's content (``resolved_content``, what NLI reads)."""
+    claim: news states its central allegation first (the headline's content, whatever its attitude,
+    else the lead) and later quotes
+    who rejects "such" a thing.  A bare pronoun ("But this is not convincing") answers the sentence
+    just before it instead.  Such a claim keeps its words and spans, and records the claim it stands
+    for (``refers_to``) and that claim's content (``resolved_content``, what NLI reads)."""
     from dataclasses import replace
 
-    lead = next((c for c in claims if c.is_headline and c.attitude == "asserts"), None) or \
-        next((c for c in claims if c.attitude == "asserts" and not ANAPHORIC_CONTENT.search(c.content)), None)
-    if lead is None or ANAPHORIC_CONTENT.search(lead.content):
-        return claims
-    at = claims.index(lead)
-    return [replace(c, refers_to=lead.id, resolved_content=lead.content)
-            if i > at and c.attitude in ("denies", "doubts") and ANAPHORIC_CONTENT.search(c.content) else c
-            for i, c in enumerate(claims)]
+    def stating(c):
+        return c.attitude == "asserts" and not ANAPHORIC_CONTENT.search(c.content)
+    # the headline states the story even when it doubts it ("Reports that P should be treated with caution")
+    lead = next((c for c in claims if c.is_headline), None) or next((c for c in claims if stating(c)), None)
+    if lead is not None and ANAPHORIC_CONTENT.search(lead.content):
+        lead = None
+    out = []
+    for i, c in enumerate(claims):
+        if c.attitude in ("denies", "doubts") and ANAPHORIC_CONTENT.search(c.content):
+            before = claims[i - 1] if i else None
+            target = before if _PRONOUN_CONTENT.match(c.content.strip()) and before is not None and stating(before) \
+                else lead if lead is not None and claims.index(lead) < i else None
+            if target is not None:
+                c = replace(c, refers_to=target.id, resolved_content=target.content)
+        out.append(c)
+    return out
 
 
 def claim_from(doc: Document, cid: str, text: str, start: int, att, is_headline: bool, author: str,

@@ -44,7 +44,7 @@ DOUBT_EXPR = re.compile(
     r"(?:was|were|is|are|has|have|had)(?:n['’]t| not)(?: been)?(?: \w+ly)? (?:corroborated|confirmed|verified|proven)|"
     r"\bunclear\b|\bunconfirmed\b|\bunsubstantiated\b|\bunverified\b|\bcontested\b|\bquestionable\b|"
     r"not (?:yet )?conclusive|not credible|no (?:convincing |hard |clear )?evidence|less confidence|"
-    r"dissenting view|\bdoubts?\b|\bdoubtful\b|\bskeptic\w*|\bsceptic\w*|cast(?:s|ing)? doubt)", re.I)
+    r"dissenting view|not (?:very |entirely |wholly )?(?:convincing|persuasive)|\bunconvincing\b|\bdoubts?\b|\bdoubtful\b|\bskeptic\w*|\bsceptic\w*|cast(?:s|ing)? doubt)", re.I)
 # negated reporting: the source withholds commitment
 NEGATED_CUE = re.compile(
     r"\b(?:did|does|do|would|could|will|has|have|had)(?:n['’]t| not)\s+(?:\w+ly\s+)?(?:confirm|verify|corroborate|say|deny|dispute)\b|"
@@ -84,9 +84,14 @@ def attitude_of(cue: str | None, content: str = "") -> str:
 _PRED_DENY = (r"(?:entirely |completely |totally |simply )?(?:without (?:any )?foundation|baseless|unfounded|false|"
               r"untrue|not true|an? (?:hoax|smear|lie|fabrication)|fabricated|nonsense|idle gossip)")
 _PRED_DOUBT = (r"(?:unsubstantiated|unverified|unconfirmed|contested|questionable|not credible|"
-               r"not (?:yet )?conclusive|in doubt|doubtful)")
+               r"not (?:yet )?conclusive|in doubt|doubtful|not (?:very |entirely |wholly )?(?:convincing|persuasive)|"
+               r"unconvincing)")
 _COPULA = r"(?:is|are|was|were|remains?|remained|appears? to be|seems? to be|has been|have been)"
 _FRAMES = (
+    # "But this is not convincing", "That is false": the content is the pronoun, which points back
+    re.compile(rf"^(?:(?:but|and|yet|still|so|however),?\s+)?(?P<c>this|that|it|these|those)\s+"
+               rf"(?P<pred>{_COPULA}\s+(?:{_PRED_DENY}|{_PRED_DOUBT}))\b(?!\s+(?:that|to|whether|if)\b)", re.I),
+    re.compile(r"^(?P<pred>it (?:is|was) (?:simply |entirely |completely )?(?:false|untrue|not true) that)\s+(?P<c>.{8,})$", re.I),
     re.compile(rf"^(?P<c>.{{8,}}?)\s+[“\"]?(?P<pred>{_COPULA}\s+(?:{_PRED_DENY}|{_PRED_DOUBT}))\b", re.I),
     re.compile(r"^(?P<c>.{8,}?)\s+[“\"]?(?P<pred>(?:should|must|need to|ought to) be (?:treated|taken|viewed|read) with "
                r"(?:\w+ )?(?:caution|skepticism|scepticism|a grain of salt))", re.I),
