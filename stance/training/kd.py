@@ -1,6 +1,6 @@
 """Distillation on CPU: a trained teacher's logits over many pairs (computed once, kept on disk) and the losses.
 
-On 2 CPU cores a 109M-parameter teacher scores about a hundred pairs a second, so labelling a few hundred
+On 2 CPU cores a 109M-parameter teacher scores a few dozen pairs a second (bf16), so labelling a few hundred
 thousand pairs takes an hour or more.  ``teacher_logits`` saves after every chunk, and a stopped run
 resumes where it was (the file records a fingerprint of the pairs and of the teacher's weights; either
 changing starts afresh).  Logits are stored in ``LABELS`` order, mapped by name from the teacher's
