@@ -6,6 +6,7 @@ speed-up over the naive baseline, and argmax agreement with torch fp32 on the sa
 model's FLOPs per pair against what this CPU sustains on a large fp32 GEMM (the ceiling).
 
     python benchmarks/bench_nli.py [--pairs 1024] [--naive-pairs 200] [--json out/bench_nli.json]
+    python benchmarks/bench_nli.py --scorers "torch bf16" --compare .teacher/mpnet-nli   # what a bigger model costs
 """
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--scorers", nargs="+", default=[name for name, _, _ in SCORERS],
                     help="which of: " + ", ".join(name for name, _, _ in SCORERS))
+    ap.add_argument("--compare", nargs="+", default=[], metavar="MODEL",
+                    help="other NLI model folders: the same scorers on the same pairs, slowdown vs --model")
     ap.add_argument("--json", type=Path, help="also write the figures here as JSON")
     a = ap.parse_args()
 
@@ -103,17 +106,20 @@ def main() -> None:
                 "speedup_vs_naive": 1.0, "argmax_agreement_vs_fp32": None}]
     reference = None
     tokens = None
-    for name, backend, precision in SCORERS:
-        if name not in a.scorers and name != "torch fp32":
-            continue
+    chosen = [s for s in SCORERS if s[0] in a.scorers or s[0] == "torch fp32"]
+
+    def timed(model: str, backend: str, precision: str):
         kwargs = {"cache_dir": cache_dir} if backend == "onnx" else {}
-        scorer = load_scorer(a.model, backend=backend, batch_size=a.batch_size, precision=precision, **kwargs)
-        if tokens is None:
-            tokens = float(np.mean([len(x) for x in encode_pairs(scorer.tokenizer, pairs, scorer.max_length)["input_ids"]]))
+        scorer = load_scorer(model, backend=backend, batch_size=a.batch_size, precision=precision, **kwargs)
         scorer.predict(pairs[:16])  # warm-up
         t = time.perf_counter()
         probs = scorer.predict(pairs)
-        rate = len(pairs) / (time.perf_counter() - t)
+        return scorer, len(pairs) / (time.perf_counter() - t), probs
+
+    for name, backend, precision in chosen:
+        scorer, rate, probs = timed(a.model, backend, precision)
+        if tokens is None:
+            tokens = float(np.mean([len(x) for x in encode_pairs(scorer.tokenizer, pairs, scorer.max_length)["input_ids"]]))
         if reference is None:
             reference = probs.argmax(1)
         results.append({"name": name, "backend": backend, "precision": precision, "pairs": len(pairs),
@@ -135,11 +141,19 @@ def main() -> None:
     print(f"fp32 GEMM ceiling on this CPU (torch, 1024^3): {ceiling:.0f} GFLOP/s = "
           f"{ceiling * 1e9 / flops:.0f} pairs/s at these lengths, {ceiling * 1e9 / flops / naive_rate:.1f}x naive; "
           f"int8 (VNNI) can at best add 4x the fp32 rate on the dense layers")
+    compared = []
+    for model in a.compare:
+        for name, backend, precision in chosen:
+            _, rate, _ = timed(model, backend, precision)
+            own = next(r["pairs_per_s"] for r in results[1:] if r["name"] == name)
+            compared.append({"model": model, "name": name, "pairs_per_s": round(rate, 1),
+                             "slowdown_vs_model": round(own / rate, 2)})
+            print(f"{model}: {name:<11} {rate:7.1f} pairs/s  {own / rate:4.1f}x slower than {a.model}", flush=True)
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps({"model": a.model, "threads": torch.get_num_threads(), "mean_tokens": round(tokens, 1),
                                       "gflop_per_pair": round(flops / 1e9, 3), "fp32_gemm_gflops": round(ceiling, 1),
-                                      "scorers": results}, indent=2) + "\n")
+                                      "scorers": results, "compare": compared}, indent=2) + "\n")
         print(f"wrote {a.json}")
 
 
