@@ -184,34 +184,47 @@ def text_claim(text: str, doc_id: str, tagger=None):
     return claim_from(Document(id=doc_id, text=text), doc_id, text, 0, att, False, author, segs)
 
 
-def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_options=None,
-                          batch_size: int | None = None, notes: list[str] | None = None, tagger=None) -> EvalResult:
-    """Score labelled pairs with the product's judgement: both texts become attributed claims, their
-    contents are compared by NLI in both directions, and the relation maps to an NLI label."""
-    from stance.stages.judge import JudgeOptions, judge_contents, nli_content
+def judged_inputs(pairs: list[LabelledPair], scorer: Scorer, batch_size: int | None = None, tagger=None):
+    """What the judgement reads for labelled pairs: both texts as attributed claims, and NLI of their
+    contents in both directions (rows 0..n-1 premise -> hypothesis, n..2n-1 back)."""
+    from stance.stages.judge import nli_content
     from stance.stages.scores import predict_unique
 
-    opts = judge_options or JudgeOptions()
-    labels = tuple(scorer.labels)
-    if "contradiction" not in labels:
+    if "contradiction" not in tuple(scorer.labels):
         raise StanceError(f"{scorer.info.name_or_path}: a 2-way model cannot score the judgement; "
                           f"use --nli-only or a 3-way model")
-    e = labels.index("entailment")
     claims = [(text_claim(x.premise, "premise", tagger), text_claim(x.hypothesis, "hypothesis", tagger))
               for x in pairs]
     cont = [(nli_content(a), nli_content(b)) for a, b in claims]
-    probs = predict_unique(scorer, cont + [(b, a) for a, b in cont], batch_size)
-    n = len(pairs)
+    return claims, predict_unique(scorer, cont + [(b, a) for a, b in cont], batch_size)
+
+
+def judged_labels(claims, probs, labels: tuple[str, ...], opts) -> tuple[list[str], np.ndarray]:
+    """The NLI label each pair's judgement maps to (``relation_label``), and support / rest / conflict."""
+    from stance.stages.judge import judge_contents
+
+    e, n = labels.index("entailment"), len(claims)
     pred, shown = [], np.zeros((n, 3))
     for i, (a, b) in enumerate(claims):
         j, f, _ = judge_contents(a, b, probs[i], probs[n + i], labels, 1.0, opts)
         pred.append(relation_label(j, a, b, float(f[e]), opts.support_threshold))
         shown[i] = [j.support, max(0.0, 1 - j.support - j.score), j.score]
+    return pred, shown
+
+
+def evaluate_pairs_judged(pairs: list[LabelledPair], scorer: Scorer, judge_options=None,
+                          batch_size: int | None = None, notes: list[str] | None = None, tagger=None) -> EvalResult:
+    """Score labelled pairs with the product's judgement: both texts become attributed claims, their
+    contents are compared by NLI in both directions, and the relation maps to an NLI label."""
+    from stance.stages.judge import JudgeOptions
+
+    claims, probs = judged_inputs(pairs, scorer, batch_size, tagger)
+    pred, shown = judged_labels(claims, probs, tuple(scorer.labels), judge_options or JudgeOptions())
     gold = [x.label for x in pairs]
     acc, mf1, per, conf = metrics(gold, pred, THREE_WAY)
     notes = list(notes or []) + ["judgement: attributed contents by NLI + attitudes, relation mapped to NLI labels "
                                  "(README: the pair judgement); probabilities shown are support / rest / conflict"]
-    return EvalResult(n, acc, mf1, THREE_WAY, per, conf, tuple(pred), shown, tuple(notes))
+    return EvalResult(len(pairs), acc, mf1, THREE_WAY, per, conf, tuple(pred), shown, tuple(notes))
 
 
 def evaluate_stances(stances_file: str | Path, corpus: str | Path, scorer: Scorer, config=None) -> EvalResult:

@@ -1,0 +1,140 @@
+"""A labelled news claim-pair set built from FNC-1 *train* bodies: tuning data that is not the fixture.
+
+The fixture (tests/fixtures/claim_pairs.jsonl) is a check, never tuning data.  The judgement's
+thresholds need news claim pairs labelled by the same guide (tests/fixtures/README.md), so this
+builds them from other articles: for an FNC-1 training headline, its ``agree`` bodies report the
+claim and its ``disagree`` bodies debunk it.  The headline and the bodies run through the pipeline's
+claim extraction and candidate pairing (similarity only, no NLI: the sampling must not favour what
+the model gets right), and pairs are drawn per headline from four kinds: headline x agree body,
+headline x disagree body, agree x disagree body, agree x agree body.
+
+Only the bodies of the ``tune`` half of bench_doc_conflict.py's seeded split are used, so its
+``check`` half stays body-disjoint from anything tuned here.  The committed file
+(benchmarks/data/fnc_claim_pairs.jsonl) holds references (body id and character span, or the
+headline's sha1 and span), labels and a ``split`` (``tune`` / ``check`` by headline), never FNC-1 text;
+``materialise`` rebuilds the text from ../shared/data/fnc1.
+
+    python benchmarks/fnc_claim_pairs.py candidates --out .cache/fnc_pairs/candidates.jsonl
+    python benchmarks/fnc_claim_pairs.py materialise [--split tune|check|all] --out out/fnc_claim_pairs.jsonl
+    stance eval --pairs out/fnc_claim_pairs.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+LABELS_FILE = ROOT / "benchmarks" / "data" / "fnc_claim_pairs.jsonl"
+KINDS = ("headline-agree", "headline-disagree", "agree-disagree", "agree-agree")
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def load_fnc(data_dir: Path):
+    from stance.data.stance_csv import read_fnc_csvs
+
+    if not (data_dir / "train_bodies.csv").exists():
+        raise SystemExit(f"{data_dir}: FNC-1 not found; this set is built from ../shared/data/fnc1 (train_bodies.csv, "
+                         "train_stances.csv)")
+    return read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
+
+
+def candidates(a) -> int:
+    from bench_doc_conflict import groups
+
+    from stance.config import load_yaml
+    from stance.pipeline import load_claim_tagger
+    from stance.stages.claims import ClaimOptions, extract_all
+    from stance.stages.corpus import Corpus, Document
+    from stance.stages.pairs import PairOptions, candidate_pairs
+
+    data = load_fnc(Path(a.data))
+    cfg = load_yaml(ROOT / "configs" / "default.yaml")
+    copts, popts = ClaimOptions.from_config(cfg["claims"]), PairOptions.from_config(cfg["pairs"])
+    tagger = load_claim_tagger(cfg)
+    heads = groups(data, "tune", a.seed, a.headlines, (3, 2))
+    rng = random.Random(a.seed + 7)
+    out = []
+    for hi, (head, agree, disagree) in enumerate(heads):
+        split = "tune" if hi % 2 == 0 else "check"     # halves by headline: tune thresholds on one, check on the other
+        stance = {"h": "headline"} | {f"b{b}": "agree" for b in agree} | {f"b{b}": "disagree" for b in disagree}
+        docs = (Document(id="h", text=head),) + tuple(Document(id=f"b{b}", text=data.bodies[b]) for b in agree + disagree)
+        claims = extract_all(Corpus(docs, f"fnc:{head[:30]}"), copts, tagger)
+        by_kind: dict[str, list] = {k: [] for k in KINDS}
+        for p in candidate_pairs(claims, popts):
+            kinds = sorted((stance[p.a.doc_id], stance[p.b.doc_id]))
+            kind = {("agree", "headline"): "headline-agree", ("disagree", "headline"): "headline-disagree",
+                    ("agree", "disagree"): "agree-disagree", ("agree", "agree"): "agree-agree"}.get(tuple(kinds))
+            if kind:
+                by_kind[kind].append(p)
+        for kind, pairs in by_kind.items():
+            pairs = sorted(pairs, key=lambda p: (-p.similarity, p.a.id, p.b.id))[: a.pool]
+            for p in rng.sample(pairs, min(a.per_kind, len(pairs))):
+                x, y = (p.a, p.b) if rng.random() < 0.5 else (p.b, p.a)   # premise / hypothesis order at random
+                rec = {"id": f"fnc-{hi:02d}-{len(out):04d}", "split": split, "kind": kind, "headline_sha1": sha1(head)}
+                for role, c in (("premise", x), ("hypothesis", y)):
+                    # a headline can hold more than one claim ("... in January? Nope, the story is fake")
+                    rec[f"{role}_ref"] = (["headline", sha1(head), c.start, c.end] if c.doc_id == "h"
+                                          else [int(c.doc_id[1:]), c.start, c.end])
+                    rec[role] = c.text
+                    rec[f"{role}_doc"] = "headline" if c.doc_id == "h" else f"fnc-body-{c.doc_id[1:]}"
+                rec["similarity"] = round(float(p.similarity), 3)
+                rec["headline"] = head
+                out.append(rec)
+        print(f"[{hi + 1}/{len(heads)}] {len(claims)} claims, {len(out)} pairs so far", file=sys.stderr, flush=True)
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
+    print(f"{len(out)} candidate pairs from {len(heads)} headlines -> {a.out}")
+    return 0
+
+
+def materialise(a) -> int:
+    data = load_fnc(Path(a.data))
+    heads = {sha1(s.headline): s.headline for s in data.stances}
+    rows = []
+    for line in Path(a.labels).read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if a.split != "all" and r["split"] != a.split:
+            continue
+        texts = []
+        for ref in (r["premise_ref"], r["hypothesis_ref"]):
+            if ref[0] == "headline":
+                texts.append(heads[ref[1]][ref[2]:ref[3]])
+            else:
+                body, start, end = ref
+                texts.append(data.bodies[str(body)][start:end])
+        rows.append({"id": r["id"], "premise": texts[0], "hypothesis": texts[1], "label": r["label"],
+                     "premise_doc": r["premise_doc"], "hypothesis_doc": r["hypothesis_doc"], "kind": r["kind"],
+                     "split": r["split"]})
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(rows)} labelled pairs ({a.split}) -> {a.out}")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("command", choices=("candidates", "materialise"))
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "fnc1"))
+    ap.add_argument("--labels", default=str(LABELS_FILE))
+    ap.add_argument("--split", choices=("tune", "check", "all"), default="all")
+    ap.add_argument("--headlines", type=int, default=40)
+    ap.add_argument("--per-kind", type=int, default=3)
+    ap.add_argument("--pool", type=int, default=12, help="draw from the most similar N pairs of each kind")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    return candidates(a) if a.command == "candidates" else materialise(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
