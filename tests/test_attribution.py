@@ -106,3 +106,21 @@ def test_quoted_denial_after_a_pronoun_keeps_the_speaker_and_the_proposition():
     a = attribute(s, AUTHOR, first, "x")
     assert a.speaker == "Taliban spokesman Zabihullah Mujahid" and a.attitude == "denies"
     assert s[a.content_span[0]:a.content_span[1]] == "This type of agreement with the Russian intelligence agency"
+
+
+@pytest.mark.parametrize("headline, speaker, content, attitude", [
+    # "is a hoax" frames the content as false: NASA denies it
+    ("NASA: Viral news on days of darkness in December is a hoax", "NASA",
+     "Viral news on days of darkness in December", "denies"),
+    ("Brian Williams: Our meteorologist was not peeing on live TV", "Brian Williams",
+     "Our meteorologist was not peeing on live TV", "asserts"),
+    ("BREAKING: Former soldier was captured by ISIS in Iraq", None, None, None),   # a section label, not a speaker
+    ("SEE IT: California homeless man uses $100 gift to give food", None, None, None),
+])
+def test_speaker_colon_headlines(headline, speaker, content, attitude):
+    att = attribute(headline, AUTHOR)
+    if speaker is None:
+        assert not att.attributed and att.speaker == AUTHOR
+    else:
+        assert (att.speaker, att.verb, att.attributed) == (speaker, ":", True)
+        assert headline[att.content_span[0]:att.content_span[1]] == content and att.attitude == attitude

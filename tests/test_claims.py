@@ -154,3 +154,30 @@ def test_contents_that_point_back_to_a_story(content, points_back):
     from stance.stages.claims import ANAPHORIC_CONTENT
 
     assert bool(ANAPHORIC_CONTENT.search(content)) is points_back
+
+
+def test_headline_attributions_the_tagger_misreads():
+    """"P, says Iraq": the tagger reads the trailing name as more content; "Brian Williams: P": it keeps
+    one word after the colon.  The source is the name, the content the claim, spans into the text."""
+    from stance.models.tagger import Span
+
+    says = "Woman detained in Lebanon is not his wife, says Iraq"
+    colon = "Brian Williams: No, Our Meteorologist Was Not Peeing on Live TV"
+    tags = {says: [Span("Content", 0, 41), Span("Cue", 43, 47), Span("Content", 48, 52)],
+            colon: [Span("Source", 0, 14), Span("Cue", 14, 15), Span("Content", 24, 37)]}
+
+    class FakeTagger:
+        def tag(self, t):
+            return tags[t]
+
+    for text, source, content in ((says, "Iraq", "Woman detained in Lebanon is not his wife"),
+                                  (colon, "Brian Williams", "No, Our Meteorologist Was Not Peeing on Live TV")):
+        (c,) = extract_claims(Document(id="d", text=text), OPTS, tagger=FakeTagger())
+        assert (c.speaker, c.content, c.attitude) == (source, content, "asserts")
+        assert text[c.source_span[0]:c.source_span[1]] == source
+        assert text[c.content_span[0]:c.content_span[1]] == content
+    # "The economy, he said, is strong": a lower-case tail is content, not a name
+    text = "The economy, he said, is strong"
+    tags[text] = [Span("Content", 0, 11), Span("Source", 13, 15), Span("Cue", 16, 20), Span("Content", 22, 31)]
+    (c,) = extract_claims(Document(id="d", text=text), OPTS, tagger=FakeTagger())
+    assert c.content_spans == ((0, 11), (22, 31))

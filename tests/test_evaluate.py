@@ -97,12 +97,16 @@ def test_macro_f1_ignores_classes_absent_from_gold_and_predictions():
 
 
 class ContentScorer:
-    """Entailment between texts that share their last three words, else neutral; labels out of order."""
+    """Contradiction between texts that differ by a "not", entailment between texts that share their last
+    three words, else neutral; labels out of order."""
     labels = ("contradiction", "entailment", "neutral")
 
     def predict(self, pairs, batch_size=None):
         def row(p, h):
-            same = p.lower().rstrip(".").split()[-3:] == h.lower().rstrip(".").split()[-3:]
+            wp, wh = p.lower().rstrip(".").split(), h.lower().rstrip(".").split()
+            if [w for w in wp if w != "not"] == [w for w in wh if w != "not"] and wp != wh:
+                return [0.9, 0.05, 0.05]      # the same words but for a "not": contradiction
+            same = wp[-3:] == wh[-3:]
             return [0.05, 0.9, 0.05] if same else [0.05, 0.05, 0.9]
         return np.array([row(p, h) for p, h in pairs])
 
@@ -119,8 +123,11 @@ def test_judged_eval_maps_relations_to_nli_labels():
              # ... but contradicts confidence in the evidence for P
              E.LabelledPair("Reports that Russia paid bounties to Taliban fighters should be treated with caution.",
                             "Officials were confident that Russia paid bounties to Taliban fighters.", "contradiction", 5)]
+    # a denial of P entails an assertion of not-P: the contents contradict, the attitudes agree
+    pairs.append(E.LabelledPair("An Iraqi official denied that the woman is his wife.",
+                                "The woman is not his wife, says Iraq.", "entailment", 6))
     res = E.evaluate_pairs_judged(pairs, ContentScorer())
-    assert res.predictions == ("contradiction", "entailment", "neutral", "neutral", "contradiction")
+    assert res.predictions == ("contradiction", "entailment", "neutral", "neutral", "contradiction", "entailment")
     assert res.accuracy == 1.0 and set(res.to_json()) == KEYS
     bare = E.evaluate_pairs(pairs, ContentScorer())   # --nli-only: the raw texts, no attribution
     assert bare.predictions[0] == "entailment"        # the denial reads as entailment without the judgement

@@ -158,3 +158,23 @@ def test_a_condition_is_supposed_not_asserted(text, reading):
     from stance.stages.judge import propositional
 
     assert propositional(text) == reading
+
+
+def test_title_case_headlines_are_clauses():
+    from stance.stages.judge import is_clause
+
+    assert is_clause("Arrested Woman Is Not The Wife of ISIS Leader al-Baghdadi")
+    assert is_clause("Viral Video of Homeless Man Was Staged")
+    assert not is_clause("The Afghan Peace Process")
+    assert not is_clause("Moscow")
+
+
+def test_categorical_and_bogus_frames_deny():
+    from stance.stages.cues import evidential_frame
+
+    text = "The suggestion that ISIS members crossed the border is categorically false"
+    a, b, pa, pb = evidential_frame(text)
+    assert text[a:b] == "ISIS members crossed the border" and text[pa:pb] == "is categorically false"
+    text = "The story about the robots guarding the campus is bogus"
+    a, b, _, _ = evidential_frame(text)
+    assert text[a:b] == "The story about the robots guarding the campus"

@@ -192,7 +192,28 @@ def _find(s: str) -> tuple[str, str, Span, Span, Span] | None:
         else:                            # "P, according to X."
             content = _trim(s, 0, m.start())
         return sp, "according to", _locate(s, sp, *m.span("speaker")), m.span("cue"), content
+    m = _HEADLINE_COLON.match(s)
+    if m and headline_source(m["speaker"]) and len(m["content"].split()) >= 3:
+        colon = m.end("speaker")
+        return m["speaker"], ":", m.span("speaker"), (colon, colon + 1), _trim(s, m.start("content"), len(s))
     return None
+
+
+# a headline's "NASA: Viral news on days of darkness is hoax": a short speaker, a colon, the claim.
+# Section labels ("BREAKING:", "WATCH:", "SEE IT:") are no speakers.
+_HEADLINE_COLON = re.compile(r"^(?P<speaker>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3}):\s+(?P<content>\S.*)$", re.S)
+_SECTION_LABELS = frozenset({"breaking", "breaking news", "watch", "update", "updated", "exclusive", "video", "photos",
+                             "photo", "report", "news", "see it", "opinion", "analysis", "live", "editorial", "read",
+                             "listen", "revealed", "just in", "must see", "pics", "pictures", "graphic", "warning", "see also",
+                             "related", "fears", "more", "watch now"})
+
+
+def headline_source(prefix: str) -> str | None:
+    """The speaker of a "Speaker: claim" headline prefix, or None when it is a section label or no name."""
+    prefix = prefix.strip()
+    if prefix.lower() in _SECTION_LABELS or not _HEADLINE_COLON.match(prefix + ": x"):
+        return None
+    return prefix if _plausible(prefix) else None
 
 
 def _frame(s: str, content: Span, cue: Span | None) -> tuple[Span, Span | None, str | None]:

@@ -68,6 +68,13 @@ def author_of(doc: Document) -> str:
 _SOURCE_LEAD = re.compile(r"^(?:(?:according|thanks)\s+to|to|of|by|from|for|with|in)\s+(?:(?:reporting|a report|reports)\s+"
                           r"(?:by|from)\s+)?", re.I)
 _EXPLETIVE = re.compile(r"^(?:it|this|that|there|what|which)$", re.I)
+_TAIL_NAME = re.compile(r"^(?:[A-Z][\w.&’'-]*)(?:\s+(?:[A-Z][\w.&’'-]*|of|the|for|and)){0,4}$")
+
+
+def _plausible_source(prefix: str) -> bool:
+    from stance.stages.attribution import headline_source
+
+    return headline_source(prefix.strip()) is not None
 
 
 def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -99,6 +106,18 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     contents = [(a, b) for r, a, b in inside if r == "Content" and b - a > 1]
     if not cues or not contents:
         return None
+    if not any(x[0] == "Source" for x in inside) and len(contents) > 1:
+        # "Woman detained in Lebanon is not his wife, says Iraq": the tagger reads the trailing name as
+        # more content; a short capitalised tail right after a cue, ending the sentence, is the source
+        a, b = contents[-1]
+        if _TAIL_NAME.match(text[a:b]) and not text[b:].strip(" .!\"”’'") and any(
+                0 <= a - x[2] <= 2 for x in cues):
+            contents.pop()
+            inside.append(("Source", a, b))
+    colon = next((x for x in cues if text[x[1]:x[2]].strip() == ":"), None)
+    if colon is not None and _plausible_source(text[:colon[1]]):
+        # a headline's "Brian Williams: No, our meteorologist was not peeing": all after the colon is content
+        contents = [(colon[2], len(text))]
     # one attribution per claim: the longest content, the cue nearest to it, the source nearest to
     # that cue; other content segments join only when no other cue stands between them and it
     primary = max(contents, key=lambda c: c[1] - c[0])

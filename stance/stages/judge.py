@@ -228,7 +228,12 @@ def is_clause(text: str) -> bool:
     words = text.strip(" “\"'‘").split()
     if not words or (words[0].islower() and words[0].endswith("ing") and len(words[0]) > 5) or words[0] == "to":
         return False
-    return bool(_FINITE.search(text))
+    if _FINITE.search(text):
+        return True
+    # a Title Case headline ("Arrested Woman Is Not The Wife of ISIS Leader"): its verbs are capitalised
+    caps = sum(w[:1].isupper() for w in words)
+    return caps >= 0.6 * len(words) and bool(_FINITE.search(" ".join(w if w.isupper() and len(w) > 1 else w.lower()
+                                                                    for w in words)))
 
 
 def content_reader():
