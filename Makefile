@@ -63,5 +63,10 @@ eval: setup
 	$(VENV)/bin/stance eval --polnear --extractor hybrid --json $(EVAL_OUT)/polnear_dev_hybrid.json
 	$(VENV)/bin/stance eval --polnear --extractor tagger --json $(EVAL_OUT)/polnear_dev_tagger.json
 	$(VENV)/bin/stance eval --polnear --extractor rules --json $(EVAL_OUT)/polnear_dev_rules.json
+	for s in tune check; do $(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --split $$s --out $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl && \
+	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl --json $(EVAL_OUT)/fnc_claim_pairs_$$s.json --show-errors 0 && \
+	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl --nli-only --json $(EVAL_OUT)/fnc_claim_pairs_$${s}_nli_only.json --show-errors 0; done
+	$(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --out $(EVAL_OUT)/fnc_claim_pairs.jsonl
+	$(PY) benchmarks/tune_judge.py --pairs $(EVAL_OUT)/fnc_claim_pairs.jsonl --json $(EVAL_OUT)/tune_judge.json
 	$(PY) benchmarks/bench_doc_conflict.py --split check --json $(EVAL_OUT)/doc_conflict_check.json
 	$(PY) benchmarks/bench_target_stance.py --json $(EVAL_OUT)/target_stance.json

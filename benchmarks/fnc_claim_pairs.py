@@ -43,8 +43,9 @@ def load_fnc(data_dir: Path):
     from stance.data.stance_csv import read_fnc_csvs
 
     if not (data_dir / "train_bodies.csv").exists():
-        raise SystemExit(f"{data_dir}: FNC-1 not found; this set is built from ../shared/data/fnc1 (train_bodies.csv, "
-                         "train_stances.csv)")
+        print(f"{data_dir}: FNC-1 not found; this set is built from ../shared/data/fnc1 (train_bodies.csv, "
+              "train_stances.csv); pass --data DIR", file=sys.stderr)
+        sys.exit(2)
     return read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
 
 
