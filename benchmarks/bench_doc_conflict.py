@@ -80,7 +80,8 @@ class CachedScorer:
         atomic_write_text(self.path, json.dumps({"model": self.key, "pairs": rows}))
 
 
-def groups(data, split: str, seed: int, max_headlines: int, per_class: tuple[int, int]):
+def groups(data, split: str, seed: int, max_headlines: int, per_class: tuple[int, int], min_agree: int = 2,
+           min_disagree: int = 1):
     ids = sorted(data.bodies)
     random.Random(seed).shuffle(ids)
     half = set(ids[: len(ids) // 2]) if split == "tune" else set(ids[len(ids) // 2:])
@@ -88,7 +89,8 @@ def groups(data, split: str, seed: int, max_headlines: int, per_class: tuple[int
     for s in data.stances:
         if s.body_id in half and s.stance in ("agree", "disagree"):
             by_head.setdefault(s.headline, {"agree": [], "disagree": []})[s.stance].append(s.body_id)
-    heads = sorted(h for h, g in by_head.items() if len(set(g["agree"])) >= 2 and len(set(g["disagree"])) >= 1)
+    heads = sorted(h for h, g in by_head.items()
+                   if len(set(g["agree"])) >= min_agree and len(set(g["disagree"])) >= min_disagree)
     random.Random(seed + 1).shuffle(heads)
     out = []
     for h in heads[:max_headlines]:

@@ -10,7 +10,7 @@ headline x disagree body, agree x disagree body, agree x agree body.
 
 Only the bodies of the ``tune`` half of bench_doc_conflict.py's seeded split are used, so its
 ``check`` half stays body-disjoint from anything tuned here.  The committed file
-(benchmarks/data/fnc_claim_pairs.jsonl) holds references (body id and character span, or the
+(data/fnc_claim_pairs.jsonl) holds references (body id and character span, or the
 headline's sha1 and span), labels and a ``split`` (``tune`` / ``check`` by headline), never FNC-1 text;
 ``materialise`` rebuilds the text from ../shared/data/fnc1.
 
@@ -21,7 +21,6 @@ headline's sha1 and span), labels and a ``split`` (``tune`` / ``check`` by headl
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -31,22 +30,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-LABELS_FILE = ROOT / "benchmarks" / "data" / "fnc_claim_pairs.jsonl"
+from stance.data.fnc_claims import LABELLED as LABELS_FILE  # noqa: E402
 KINDS = ("headline-agree", "headline-disagree", "agree-disagree", "agree-agree")
 
 
-def sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+from stance.data.fnc_claims import sha1  # noqa: E402
 
 
 def load_fnc(data_dir: Path):
-    from stance.data.stance_csv import read_fnc_csvs
+    from stance.data.fnc_claims import load_fnc as load
+    from stance.errors import StanceError
 
-    if not (data_dir / "train_bodies.csv").exists():
-        print(f"{data_dir}: FNC-1 not found; this set is built from ../shared/data/fnc1 (train_bodies.csv, "
-              "train_stances.csv); pass --data DIR", file=sys.stderr)
+    try:
+        return load(data_dir)
+    except StanceError as e:
+        print(e, file=sys.stderr)
         sys.exit(2)
-    return read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
 
 
 def candidates(a) -> int:
@@ -63,6 +62,9 @@ def candidates(a) -> int:
     copts, popts = ClaimOptions.from_config(cfg["claims"]), PairOptions.from_config(cfg["pairs"])
     tagger = load_claim_tagger(cfg)
     heads = groups(data, "tune", a.seed, a.headlines, (3, 2))
+    prefix = "fnc"
+    if a.training:
+        heads, prefix = training_headlines(data, heads, a.seed, a.training), "fnct"
     rng = random.Random(a.seed + 7)
     out = []
     for hi, (head, agree, disagree) in enumerate(heads):
@@ -81,7 +83,8 @@ def candidates(a) -> int:
             pairs = sorted(pairs, key=lambda p: (-p.similarity, p.a.id, p.b.id))[: a.pool]
             for p in rng.sample(pairs, min(a.per_kind, len(pairs))):
                 x, y = (p.a, p.b) if rng.random() < 0.5 else (p.b, p.a)   # premise / hypothesis order at random
-                rec = {"id": f"fnc-{hi:02d}-{len(out):04d}", "split": split, "kind": kind, "headline_sha1": sha1(head)}
+                rec = {"id": f"{prefix}-{hi:02d}-{len(out):04d}", "split": "train" if a.training else split, "kind": kind,
+                       "headline_sha1": sha1(head)}
                 for role, c in (("premise", x), ("hypothesis", y)):
                     # a headline can hold more than one claim ("... in January? Nope, the story is fake")
                     rec[f"{role}_ref"] = (["headline", sha1(head), c.start, c.end] if c.doc_id == "h"
@@ -98,24 +101,44 @@ def candidates(a) -> int:
     return 0
 
 
+def training_headlines(data, labelled, seed: int, n: int):
+    """Headlines for *training* pairs: ``tune``-half bodies only, and no story that touches the labelled
+    set's 40 headlines.  FNC-1 repeats one story under many headlines that share bodies, so a story is a
+    connected component of headlines and their related (agree / disagree / discuss) bodies; every component
+    holding a labelled headline is left out."""
+    import networkx as nx
+
+    from bench_doc_conflict import groups
+
+    g = nx.Graph()
+    for s in data.stances:
+        if s.stance != "unrelated":          # an unrelated pairing joins two stories by chance
+            g.add_edge(("h", s.headline), ("b", s.body_id))
+    banned = set()
+    for head, _, _ in labelled:
+        banned |= {x[1] for x in nx.node_connected_component(g, ("h", head)) if x[0] == "h"}
+    pool = [(h, ag, dg) for h, ag, dg in groups(data, "tune", seed, 100000, (3, 2), min_agree=1, min_disagree=0)
+            if h not in banned]
+    # one headline per story: more stories, fewer rewordings of one
+    seen, out = set(), []
+    for h, ag, dg in sorted(pool, key=lambda x: (-len(x[2]), x[0])):
+        comp = min(str(x) for x in nx.node_connected_component(g, ("h", h)))
+        if comp not in seen:
+            seen.add(comp)
+            out.append((h, ag, dg))
+    random.Random(seed + 3).shuffle(out)
+    return out[:n]
+
+
 def materialise(a) -> int:
-    data = load_fnc(Path(a.data))
-    heads = {sha1(s.headline): s.headline for s in data.stances}
-    rows = []
-    for line in Path(a.labels).read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        if a.split != "all" and r["split"] != a.split:
-            continue
-        texts = []
-        for ref in (r["premise_ref"], r["hypothesis_ref"]):
-            if ref[0] == "headline":
-                texts.append(heads[ref[1]][ref[2]:ref[3]])
-            else:
-                body, start, end = ref
-                texts.append(data.bodies[str(body)][start:end])
-        rows.append({"id": r["id"], "premise": texts[0], "hypothesis": texts[1], "label": r["label"],
-                     "premise_doc": r["premise_doc"], "hypothesis_doc": r["hypothesis_doc"], "kind": r["kind"],
-                     "split": r["split"]})
+    from stance.data.fnc_claims import materialise as build
+    from stance.errors import StanceError
+
+    try:
+        rows = build(a.labels, a.data, a.split)
+    except StanceError as e:
+        print(e, file=sys.stderr)
+        return 2
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} labelled pairs ({a.split}) -> {a.out}")
@@ -132,6 +155,8 @@ def main() -> int:
     ap.add_argument("--per-kind", type=int, default=3)
     ap.add_argument("--pool", type=int, default=12, help="draw from the most similar N pairs of each kind")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--training", type=int, default=0,
+                    help="candidates: N headlines for training pairs, from stories disjoint from the labelled set")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     return candidates(a) if a.command == "candidates" else materialise(a)

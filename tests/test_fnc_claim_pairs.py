@@ -1,4 +1,4 @@
-"""The news claim-pair set the judgement is tuned on (benchmarks/data/fnc_claim_pairs.jsonl): well formed,
+"""The news claim-pair set the judgement is tuned on (data/fnc_claim_pairs.jsonl): well formed,
 halved by headline, free of FNC-1 text, and rebuilt from ../shared/data by the script users run."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from conftest import PROJECT
 
-LABELS = PROJECT / "benchmarks" / "data" / "fnc_claim_pairs.jsonl"
+LABELS = PROJECT / "data" / "fnc_claim_pairs.jsonl"
 FNC = PROJECT.parent / "shared" / "data" / "fnc1"
 
 
@@ -50,3 +50,28 @@ def test_materialise_says_when_fnc1_is_absent(tmp_path):
     res = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "fnc_claim_pairs.py"), "materialise",
                           "--data", str(tmp_path), "--out", str(tmp_path / "x.jsonl")], capture_output=True, text=True)
     assert res.returncode == 2 and "FNC-1 not found" in res.stderr
+
+
+def test_training_pairs_share_no_body_or_headline_with_the_labelled_set():
+    train = [json.loads(line) for line in (PROJECT / "data" / "fnc_news_train.jsonl").read_text().splitlines()]
+    assert len({r["id"] for r in train}) == len(train) == 900 and {r["split"] for r in train} == {"train"}
+    bodies = lambda data: {ref[0] for r in data for ref in (r["premise_ref"], r["hypothesis_ref"])  # noqa: E731
+                           if ref[0] != "headline"}
+    assert not bodies(train) & bodies(rows())
+    assert not {r["headline_sha1"] for r in train} & {r["headline_sha1"] for r in rows()}
+
+
+@pytest.mark.skipif(not (FNC / "train_bodies.csv").exists(), reason="needs ../shared/data/fnc1")
+def test_training_source_reverses_contradictions_and_keeps_the_tune_half_as_dev(tmp_path):
+    from stance.config import load_train_config
+    from stance.training.nli import build_mixture
+
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text("seed: 3\nsources:\n  fnc_news: {repeat: 2}\n")
+    mix = build_mixture(load_train_config(cfg), FNC.parent)
+    train = [json.loads(line) for line in (PROJECT / "data" / "fnc_news_train.jsonl").read_text().splitlines()]
+    n_con = sum(r["label"] == "contradiction" for r in train)
+    assert mix.counts == {"fnc_news": 2 * (len(train) + n_con)}
+    assert len(mix.dev["fnc_news"]) == 224
+    con = {(x.premise, x.hypothesis) for x in mix.train if x.label == "contradiction"}
+    assert all((h, p) in con for p, h in con)          # both directions of every contradiction

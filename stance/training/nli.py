@@ -178,6 +178,15 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
             dev_bodies = sorted({s.body_id for s in dv})
             dev["synthetic"] = synthesize([[s.text for s in split_sentences(bodies[b])] for b in dev_bodies],
                                           per_dev, seed + 1)
+    if "fnc_news" in src:  # news claim pairs labelled by the fixture's guide (data/README.md); dev: the tune half
+        from stance.data.fnc_claims import LABELLED, TRAINING, materialise
+
+        as_nli = lambda rows: [D.NLIExample(r["premise"], r["hypothesis"], r["label"], "fnc_news") for r in rows]  # noqa: E731
+        rows = materialise(TRAINING, p("fnc1"))
+        # contradiction is symmetric: each contradicting pair also teaches the other direction
+        rows += [r | {"premise": r["hypothesis"], "hypothesis": r["premise"]} for r in rows if r["label"] == "contradiction"]
+        add("fnc_news", as_nli(rows) * int(src["fnc_news"].get("repeat") or 1))
+        dev["fnc_news"] = as_nli(materialise(LABELLED, p("fnc1"), "tune"))
     random.Random(seed).shuffle(train)
     return Mixture(train=train, dev=dev, counts=counts)
 
