@@ -196,6 +196,7 @@ class SourceSpec(Section):
     n: Optional[int] = Field(None, ge=0)               # synthetic: pairs to generate
     synthetic: Optional[int] = Field(None, ge=0)       # polnear: synthetic edits of contents
     repeat: Optional[int] = Field(None, ge=1)          # fnc_news: times each pair is seen per epoch
+    balance: Optional[bool] = None                     # fnc_news: sample each label down to the rarest's count
 
 
 SourceName = Literal["lingnli", "protocols", "mnli_dev", "taxinli_mismatched", "snli_dev", "sick", "xnli", "rte",

@@ -185,6 +185,11 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
         rows = materialise(TRAINING, p("fnc1"))
         # contradiction is symmetric: each contradicting pair also teaches the other direction
         rows += [r | {"premise": r["hypothesis"], "hypothesis": r["premise"]} for r in rows if r["label"] == "contradiction"]
+        if src["fnc_news"].get("balance"):
+            # similarity sampling yields mostly neutral pairs (76%); left as is they teach the model a neutral prior
+            by = {lab: [r for r in rows if r["label"] == lab] for lab in ("entailment", "neutral", "contradiction")}
+            n = min(len(v) for v in by.values())
+            rows = [r for lab in by for r in _cap(by[lab], n, seed)]
         add("fnc_news", as_nli(rows) * int(src["fnc_news"].get("repeat") or 1))
         dev["fnc_news"] = as_nli(materialise(LABELLED, p("fnc1"), "tune"))
     random.Random(seed).shuffle(train)
