@@ -75,3 +75,15 @@ def test_training_source_reverses_contradictions_and_keeps_the_tune_half_as_dev(
     assert len(mix.dev["fnc_news"]) == 224
     con = {(x.premise, x.hypothesis) for x in mix.train if x.label == "contradiction"}
     assert all((h, p) in con for p, h in con)          # both directions of every contradiction
+
+
+@pytest.mark.skipif(not (FNC / "train_bodies.csv").exists(), reason="needs ../shared/data/fnc1")
+def test_balanced_training_source_samples_each_label_down_to_the_rarest(tmp_path):
+    from stance.config import load_train_config
+    from stance.training.nli import build_mixture
+
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text("seed: 3\nsources:\n  fnc_news: {balance: true}\n")
+    mix = build_mixture(load_train_config(cfg), FNC.parent)
+    labels = Counter(x.label for x in mix.train)
+    assert len(set(labels.values())) == 1 and set(labels) == {"entailment", "neutral", "contradiction"}
