@@ -160,7 +160,7 @@ def _hand_report(tmp_path):
 def test_report_leads_with_who_contradicts_whom(tmp_path):
     out = _hand_report(tmp_path)
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "### 1. Mujahid denies what officials asserts (denies, 0.90)" in md
+    assert "### 1. Mujahid denies what officials assert (denies, 0.90)" in md
     # Markdown is not HTML-escaped: apostrophes, quotes, ampersands and angle brackets stay as written
     assert "Russia's money & said it's \"a smear\" <b>." in md
     assert "&#39;" not in md and "&amp;" not in md and "&quot;" not in md and "&lt;" not in md

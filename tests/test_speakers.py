@@ -24,3 +24,14 @@ def test_descriptions_and_ambiguous_surnames_are_not_merged():
     # two different people share the surname: a bare surname stays as written
     canon = merge_keys(["Trump", "Donald Trump", "Melania Trump"])
     assert canon["Trump"] == "Trump" and canon["Donald Trump"] == "Donald Trump"
+
+
+def test_plural_speakers_take_a_plural_verb_in_group_headlines():
+    from stance.stages.report import ConflictGroup
+    from stance.stages.speakers import is_plural
+
+    assert is_plural("US and Afghan officials") and is_plural("Authorities")
+    assert is_plural("U.S. intelligence officials, according to the Times")
+    assert not any(map(is_plural, ["Trump", "NBC News", "New York Times", "TRT World opinion (author)"]))
+    assert ConflictGroup("denies", "Trump", "officials", ()).headline == "Trump denies what officials assert"
+    assert ConflictGroup("disputes", "Analysts", "NBC News", ()).headline == "Analysts doubt what NBC News asserts"

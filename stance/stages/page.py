@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from stance.stages.judge import CONFLICTS
+from stance.stages.speakers import is_plural
 
 if TYPE_CHECKING:
     from stance.stages.claims import Claim
@@ -205,4 +206,6 @@ def page_data(data, max_pairs: int = 1500, speakers=None, ranked: tuple[list, li
         "doc_matrix": {"docs": [doc_index[d] for d in ids], "cells": doc_cells,
                        "of": len(dm.all_doc_ids or dm.doc_ids)},
         "speaker_matrix": {"speakers": sp_ids, "cells": sp_cells},
+        # speakers that take a plural verb in the group headlines ("officials assert")
+        "plural_speakers": sorted({c["speaker"] for c in claims_out if is_plural(c["speaker"])}),
     }

@@ -62,9 +62,12 @@ class ConflictGroup:
 
     @property
     def headline(self) -> str:
-        verb = {"denies": "denies what", "disputes": "doubts what"}.get(self.relation)
+        from stance.stages.speakers import is_plural
+
+        many = is_plural(self.speaker_neg)
+        verb = {"denies": "deny" if many else "denies", "disputes": "doubt" if many else "doubts"}.get(self.relation)
         if verb:
-            return f"{self.speaker_neg} {verb} {self.speaker_pos} asserts"
+            return f"{self.speaker_neg} {verb} what {self.speaker_pos} {'assert' if is_plural(self.speaker_pos) else 'asserts'}"
         return f"{self.speaker_neg} and {self.speaker_pos} assert incompatible claims"
 
 

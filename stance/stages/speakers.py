@@ -79,3 +79,18 @@ def normalise(claims: list) -> list:
     keys = [c.speaker_id for c in claims if c.attributed]
     canon = merge_keys(keys)
     return [replace(c, speaker_id=canon.get(c.speaker_id, c.speaker_id)) if c.attributed else c for c in claims]
+
+
+# head nouns of speakers that take a plural verb ("officials assert", "Authorities deny")
+_PLURAL_HEADS = frozenset({"officials", "authorities", "sources", "investigators", "analysts", "experts", "diplomats",
+                           "officers", "lawmakers", "militants", "insurgents", "leaders", "spokesmen", "people",
+                           "agencies", "members", "residents", "critics", "scientists", "researchers", "witnesses",
+                           "commanders", "republicans", "democrats", "prosecutors", "police", "reports", "they", "we",
+                           "americans", "russians", "governments", "ministers", "intelligence officials"})
+
+
+def is_plural(speaker: str) -> bool:
+    """Does a speaker as shown ("U.S. intelligence officials", "Trump", "NBC News") take a plural verb?
+    Only its head noun counts: the last word before an apposition or "(author)"."""
+    head = _APPOS.sub("", speaker or "").strip().split()
+    return bool(head) and head[-1].lower().strip(".,") in _PLURAL_HEADS

@@ -87,9 +87,12 @@
   }
 
   // ---- groups: who contradicts whom ------------------------------------------------------------
+  var PLURAL = {};
+  (D.plural_speakers || []).forEach(function (s) { PLURAL[s] = true; });
+  function verb(who, one, many) { return PLURAL[who] ? many : one; }
   function headline(rel, neg, pos) {
-    if (rel === "denies") return neg + " denies what " + pos + " asserts";
-    if (rel === "disputes") return neg + " doubts what " + pos + " asserts";
+    if (rel === "denies") return neg + " " + verb(neg, "denies", "deny") + " what " + pos + " " + verb(pos, "asserts", "assert");
+    if (rel === "disputes") return neg + " " + verb(neg, "doubts", "doubt") + " what " + pos + " " + verb(pos, "asserts", "assert");
     if (rel === "supports") return neg + " and " + pos + " support each other";
     return neg + " and " + pos + " assert incompatible claims";
   }
