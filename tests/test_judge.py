@@ -178,3 +178,4 @@ def test_categorical_and_bogus_frames_deny():
     text = "The story about the robots guarding the campus is bogus"
     a, b, _, _ = evidential_frame(text)
     assert text[a:b] == "The story about the robots guarding the campus"
+    assert evidential_frame("The committee is made up of five members from each party") is None

@@ -82,7 +82,7 @@ def attitude_of(cue: str | None, content: str = "") -> str:
 
 
 _PRED_DENY = (r"(?:entirely |completely |totally |simply |categorically |patently |demonstrably |absolutely )?"
-              r"(?:without (?:any )?foundation|baseless|unfounded|false|bogus|made up|"
+              r"(?:without (?:any )?foundation|baseless|unfounded|false|bogus|made up(?!\s+of\b)|"
               r"untrue|not true|an? (?:hoax|smear|lie|fabrication|fake|myth|prank)|fabricated|nonsense|idle gossip)")
 _PRED_DOUBT = (r"(?:unsubstantiated|unverified|unconfirmed|contested|questionable|not credible|"
                r"not (?:yet )?conclusive|in doubt|doubtful|not (?:very |entirely |wholly )?(?:convincing|persuasive)|"
