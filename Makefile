@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= out/bounties
 
-.PHONY: setup demo test test-fast bench train train-tagger eval clean
+.PHONY: setup demo test test-fast bench train train-tagger eval eval-model clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,26 +47,32 @@ train-tagger: setup
 clean:
 	rm -rf out .pytest_cache
 
-# Every figure in the model card, from commands anyone can rerun (NLI sets need ../shared/data).
 DATA ?= ../shared/data
 EVAL_OUT ?= out/eval
-eval: setup
+# The figures that depend on the NLI model alone. To compare a candidate with the bundled model:
+#   make eval-model MODEL=.cache/nli-news/model EVAL_OUT=out/eval-news
+MODEL ?=
+M := $(if $(MODEL),--model $(MODEL))
+eval-model: setup
 	mkdir -p $(EVAL_OUT)
-	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --json $(EVAL_OUT)/fixture_pairs.json --show-errors 0
-	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --nli-only --json $(EVAL_OUT)/fixture_pairs_nli_only.json --show-errors 0
+	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl $(M) --json $(EVAL_OUT)/fixture_pairs.json --show-errors 0
+	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --nli-only $(M) --json $(EVAL_OUT)/fixture_pairs_nli_only.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset sick $(DATA)/nli/sick/SICK_train_trial.txt $(M) --json $(EVAL_OUT)/sick_trial.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout configs/train_nli.yaml $(M) --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout configs/train_nli.yaml $(M) --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset rte $(DATA)/nli/rte/dev.tsv $(M) --json $(EVAL_OUT)/rte_dev.json --show-errors 0
+	for r in 1 2 3; do $(VENV)/bin/stance eval --nli-dataset anli $(DATA)/nli/anli_dev/R$$r.dev.jsonl $(M) --json $(EVAL_OUT)/anli_r$$r.json --show-errors 0; done
+	for s in tune check; do $(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --split $$s --out $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl && \
+	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl $(M) --json $(EVAL_OUT)/fnc_claim_pairs_$$s.json --show-errors 0 && \
+	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl --nli-only $(M) --json $(EVAL_OUT)/fnc_claim_pairs_$${s}_nli_only.json --show-errors 0; done
+	$(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --out $(EVAL_OUT)/fnc_claim_pairs.jsonl
+	$(PY) benchmarks/tune_judge.py --pairs $(EVAL_OUT)/fnc_claim_pairs.jsonl $(M) --json $(EVAL_OUT)/tune_judge.json
+
+# Every figure in the model card, from commands anyone can rerun (NLI sets need ../shared/data).
+eval: eval-model
 	$(VENV)/bin/stance eval --stances tests/fixtures/doc_stances.jsonl --corpus examples/bounties --json $(EVAL_OUT)/fixture_stances.json
-	$(VENV)/bin/stance eval --nli-dataset sick $(DATA)/nli/sick/SICK_train_trial.txt --json $(EVAL_OUT)/sick_trial.json --show-errors 0
-	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout configs/train_nli.yaml --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
-	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout configs/train_nli.yaml --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
-	$(VENV)/bin/stance eval --nli-dataset rte $(DATA)/nli/rte/dev.tsv --json $(EVAL_OUT)/rte_dev.json --show-errors 0
-	for r in 1 2 3; do $(VENV)/bin/stance eval --nli-dataset anli $(DATA)/nli/anli_dev/R$$r.dev.jsonl --json $(EVAL_OUT)/anli_r$$r.json --show-errors 0; done
 	$(VENV)/bin/stance eval --polnear --extractor hybrid --json $(EVAL_OUT)/polnear_dev_hybrid.json
 	$(VENV)/bin/stance eval --polnear --extractor tagger --json $(EVAL_OUT)/polnear_dev_tagger.json
 	$(VENV)/bin/stance eval --polnear --extractor rules --json $(EVAL_OUT)/polnear_dev_rules.json
-	for s in tune check; do $(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --split $$s --out $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl && \
-	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl --json $(EVAL_OUT)/fnc_claim_pairs_$$s.json --show-errors 0 && \
-	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl --nli-only --json $(EVAL_OUT)/fnc_claim_pairs_$${s}_nli_only.json --show-errors 0; done
-	$(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --out $(EVAL_OUT)/fnc_claim_pairs.jsonl
-	$(PY) benchmarks/tune_judge.py --pairs $(EVAL_OUT)/fnc_claim_pairs.jsonl --json $(EVAL_OUT)/tune_judge.json
 	$(PY) benchmarks/bench_doc_conflict.py --split check --json $(EVAL_OUT)/doc_conflict_check.json
 	$(PY) benchmarks/bench_target_stance.py --json $(EVAL_OUT)/target_stance.json
