@@ -76,3 +76,17 @@ def test_fit_temperature_prefers_softer_logits_for_overconfident_model():
     logits = rng.normal(size=(300, 3)) * 5
     logits[np.arange(300), gold] += 2  # right only sometimes, very confident
     assert fit_temperature(logits, gold) > 1.0
+
+
+def test_a_run_killed_between_checkpoint_swap_steps_resumes_from_the_new_one(tmp_path):
+    from stance.training import recover_checkpoint
+
+    ckpt = tmp_path / "checkpoint"
+    tmp = tmp_path / "checkpoint.tmp"
+    tmp.mkdir()
+    (tmp / "model.safetensors").write_text("w")
+    assert not recover_checkpoint(ckpt, "state.json")       # incomplete: state.json is written last
+    (tmp / "state.json").write_text('{"step": 250}')
+    assert recover_checkpoint(ckpt, "state.json")
+    assert (ckpt / "state.json").read_text() == '{"step": 250}' and not tmp.exists()
+    assert not recover_checkpoint(ckpt, "state.json")       # a complete checkpoint is left alone

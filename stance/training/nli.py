@@ -351,6 +351,10 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
           if cfg.get("distill") else None)
 
     base = resolve_base_model(cfg["base_model"])
+    if resume:
+        from stance.training import recover_checkpoint
+
+        recover_checkpoint(ckpt, "state.json")
     start_from = ckpt if (resume and (ckpt / "state.json").exists()) else base
     tokenizer = AutoTokenizer.from_pretrained(base)
     id2label = {i: lab for i, lab in enumerate(LABELS)}

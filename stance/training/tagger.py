@@ -94,7 +94,11 @@ def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: st
 
     ckpt = work / "checkpoint"
     state = {"epoch": 0, "step": 0, "best_f1": -1.0, "history": []}
-    src = str(ckpt) if resume and (ckpt / "config.json").exists() else str(base_model)
+    if resume:
+        from stance.training import recover_checkpoint
+
+        recover_checkpoint(ckpt, "trainer.pt")
+    src = str(ckpt) if resume and (ckpt / "trainer.pt").exists() else str(base_model)
     model = AutoModelForTokenClassification.from_pretrained(
         src, num_labels=len(BIO), id2label=dict(enumerate(BIO)), label2id=LABEL_ID, local_files_only=True)
     steps_per_epoch = math.ceil(len(data) / batch_size)
