@@ -1,4 +1,6 @@
 """The attribution tagger: BIO decoding, and a tiny random token classifier loaded through load_tagger."""
+import json
+
 import pytest
 
 from stance.errors import StanceError
@@ -74,3 +76,30 @@ def test_the_pieces_of_one_word_share_one_label():
     assert (pooled.argmax(1) == [1, 1, 1, 0]).all()
     assert np.allclose(pooled[0], pooled[2])
     assert (pool_words(logits, [None, 0, 0, None])[0] == logits[0]).all()   # special tokens stay alone
+
+
+@pytest.mark.slow
+def test_train_tagger_end_to_end_and_resume(tmp_path):
+    """A tiny base model on a hand-made PolNeAR: checkpoint, best and output are written whole (staged,
+    then swapped in), and --resume continues from the checkpoint."""
+    from conftest import make_tiny_model
+    from test_polnear import ANN, TEXT
+
+    from stance.training.tagger import train_tagger
+
+    base = make_tiny_model(tmp_path / "base", {0: "x"}, architecture="encoder")   # an encoder, no head
+
+    for split in ("train", "dev"):
+        (tmp_path / "polnear" / split / "text").mkdir(parents=True)
+        (tmp_path / "polnear" / split / "attributions").mkdir(parents=True)
+        (tmp_path / "polnear" / split / "text" / "a.txt").write_text(TEXT)
+        (tmp_path / "polnear" / split / "attributions" / "a_x.ann").write_text(ANN)
+    out, work = tmp_path / "tagger", tmp_path / "work"
+    args = dict(polnear=tmp_path / "polnear", work=work, base_model=str(base), batch_size=1, log=lambda m: None)
+    train_tagger(out, epochs=1, **args)
+    assert (out / "config.json").exists() and (work / "checkpoint" / "trainer.pt").exists()
+    assert not [f for d in (tmp_path, work) for f in d.iterdir() if f.name.endswith(".tmp")]
+    state = train_tagger(out, epochs=2, resume=True, **args)
+    assert [h["epoch"] for h in state["history"]] == [1, 2]
+    stages = [json.loads(line)["stage"] for line in (work / "log.jsonl").read_text().splitlines()]
+    assert stages.count("resume") == 1 and stages.count("dev") == 2    # epoch 1 read back, only epoch 2 trained

@@ -201,7 +201,8 @@ def _find(s: str) -> tuple[str, str, Span, Span, Span] | None:
 
 # a headline's "NASA: Viral news on days of darkness is hoax": a short speaker, a colon, the claim.
 # Section labels ("BREAKING:", "WATCH:", "SEE IT:") are no speakers.
-_HEADLINE_COLON = re.compile(r"^(?P<speaker>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3}):\s+(?P<content>\S.*)$", re.S)
+_HEADLINE_NAME = re.compile(r"[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,3}")
+_HEADLINE_COLON = re.compile(rf"^(?P<speaker>{_HEADLINE_NAME.pattern}):\s+(?P<content>\S.*)$", re.S)
 _SECTION_LABELS = frozenset({"breaking", "breaking news", "watch", "update", "updated", "exclusive", "video", "photos",
                              "photo", "report", "news", "see it", "opinion", "analysis", "live", "editorial", "read",
                              "listen", "revealed", "just in", "must see", "pics", "pictures", "graphic", "warning", "see also",
@@ -211,9 +212,9 @@ _SECTION_LABELS = frozenset({"breaking", "breaking news", "watch", "update", "up
 def headline_source(prefix: str) -> str | None:
     """The speaker of a "Speaker: claim" headline prefix, or None when it is a section label or no name."""
     prefix = prefix.strip()
-    if prefix.lower() in _SECTION_LABELS or not _HEADLINE_COLON.match(prefix + ": x"):
+    if prefix.lower() in _SECTION_LABELS or not _HEADLINE_NAME.fullmatch(prefix) or not _plausible(prefix):
         return None
-    return prefix if _plausible(prefix) else None
+    return prefix
 
 
 def _frame(s: str, content: Span, cue: Span | None) -> tuple[Span, Span | None, str | None]:

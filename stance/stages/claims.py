@@ -71,12 +71,6 @@ _EXPLETIVE = re.compile(r"^(?:it|this|that|there|what|which)$", re.I)
 _TAIL_NAME = re.compile(r"^(?:[A-Z][\w.&’'-]*)(?:\s+(?:[A-Z][\w.&’'-]*|of|the|for|and)){0,4}$")
 
 
-def _plausible_source(prefix: str) -> bool:
-    from stance.stages.attribution import headline_source
-
-    return headline_source(prefix.strip()) is not None
-
-
 def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """A source the tagger cut short ("officials" in "U.S. intelligence officials", "and Afghan officials"
     in "US and Afghan officials") takes back up to four words before it, while the whole still reads as
@@ -96,7 +90,7 @@ def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
 def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str):
     """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
     found no cue there (the rules then decide).  Spans come back relative to the sentence."""
-    from stance.stages.attribution import _PRONOUN, Attribution, _frame, _trim, attribute
+    from stance.stages.attribution import _PRONOUN, Attribution, _frame, _trim, attribute, headline_source
     from stance.stages.cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
 
     end = start + len(text)
@@ -115,7 +109,7 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
             contents.pop()
             inside.append(("Source", a, b))
     colon = next((x for x in cues if text[x[1]:x[2]].strip() == ":"), None)
-    if colon is not None and _plausible_source(text[:colon[1]]):
+    if colon is not None and headline_source(text[:colon[1]]):
         # a headline's "Brian Williams: No, our meteorologist was not peeing": all after the colon is content
         contents = [(colon[2], len(text))]
     # one attribution per claim: the longest content, the cue nearest to it, the source nearest to

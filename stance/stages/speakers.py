@@ -86,7 +86,7 @@ _PLURAL_HEADS = frozenset({"officials", "authorities", "sources", "investigators
                            "officers", "lawmakers", "militants", "insurgents", "leaders", "spokesmen", "people",
                            "agencies", "members", "residents", "critics", "scientists", "researchers", "witnesses",
                            "commanders", "republicans", "democrats", "prosecutors", "police", "reports", "they", "we",
-                           "americans", "russians", "governments", "ministers", "intelligence officials"})
+                           "americans", "russians", "governments", "ministers"})
 
 
 def is_plural(speaker: str) -> bool:

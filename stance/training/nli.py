@@ -24,6 +24,7 @@ from stance.data.stance_csv import read_fnc_csvs, split_by_body
 from stance.iohelpers import atomic_write_text
 from stance.models.loading import minilm_path
 from stance.training.kd import LABEL_ID, LABELS, NOT_ENT_ID, distillation_loss, nli_loss
+from stance.training import recover_checkpoint, staged_dir
 from stance.training.synthetic import synthesize
 
 log = logging.getLogger(__name__)
@@ -352,8 +353,6 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
 
     base = resolve_base_model(cfg["base_model"])
     if resume:
-        from stance.training import recover_checkpoint
-
         recover_checkpoint(ckpt, "state.json")
     start_from = ckpt if (resume and (ckpt / "state.json").exists()) else base
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -393,22 +392,16 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
                   " ".join(f"{k}={v['macro_f1']:.3f}" for k, v in res.items()))
         if score > state["best_score"]:
             state["best_score"], state["best_step"] = score, step
-            tmp = best_dir.with_name("best.tmp")
-            shutil.rmtree(tmp, ignore_errors=True)
-            model.save_pretrained(tmp)
-            shutil.rmtree(best_dir, ignore_errors=True)
-            tmp.rename(best_dir)
+            with staged_dir(best_dir) as tmp:
+                model.save_pretrained(tmp)
 
     def save_ckpt(step):
-        tmp = ckpt.with_name("checkpoint.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        model.save_pretrained(tmp)
-        torch.save(opt.state_dict(), tmp / "optimizer.pt")
-        torch.save(sched.state_dict(), tmp / "scheduler.pt")
-        torch.save(torch.get_rng_state(), tmp / "rng.pt")
-        (tmp / "state.json").write_text(json.dumps({**state, "step": step}))
-        shutil.rmtree(ckpt, ignore_errors=True)
-        tmp.rename(ckpt)
+        with staged_dir(ckpt) as tmp:
+            model.save_pretrained(tmp)
+            torch.save(opt.state_dict(), tmp / "optimizer.pt")
+            torch.save(sched.state_dict(), tmp / "scheduler.pt")
+            torch.save(torch.get_rng_state(), tmp / "rng.pt")
+            (tmp / "state.json").write_text(json.dumps({**state, "step": step}))   # last: marks it complete
 
     model.train()
     step = state["step"]

