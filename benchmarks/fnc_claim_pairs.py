@@ -30,22 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from stance.data.fnc_claims import LABELLED as LABELS_FILE  # noqa: E402
+from stance.data.fnc_claims import LABELLED, load_fnc, sha1  # noqa: E402
+from stance.errors import StanceError  # noqa: E402
+
 KINDS = ("headline-agree", "headline-disagree", "agree-disagree", "agree-agree")
-
-
-from stance.data.fnc_claims import sha1  # noqa: E402
-
-
-def load_fnc(data_dir: Path):
-    from stance.data.fnc_claims import load_fnc as load
-    from stance.errors import StanceError
-
-    try:
-        return load(data_dir)
-    except StanceError as e:
-        print(e, file=sys.stderr)
-        sys.exit(2)
 
 
 def candidates(a) -> int:
@@ -114,17 +102,14 @@ def training_headlines(data, labelled, seed: int, n: int):
     for s in data.stances:
         if s.stance != "unrelated":          # an unrelated pairing joins two stories by chance
             g.add_edge(("h", s.headline), ("b", s.body_id))
-    banned = set()
-    for head, _, _ in labelled:
-        banned |= {x[1] for x in nx.node_connected_component(g, ("h", head)) if x[0] == "h"}
-    pool = [(h, ag, dg) for h, ag, dg in groups(data, "tune", seed, 100000, (3, 2), min_agree=1, min_disagree=0)
-            if h not in banned]
-    # one headline per story: more stories, fewer rewordings of one
-    seen, out = set(), []
+    story = {node: i for i, nodes in enumerate(nx.connected_components(g)) for node in nodes}
+    banned = {story[("h", head)] for head, _, _ in labelled}
+    pool = groups(data, "tune", seed, 100000, (3, 2), min_agree=1, min_disagree=0)
+    # one headline per story (the one with the most disagreeing bodies): more stories, fewer rewordings of one
+    seen, out = set(banned), []
     for h, ag, dg in sorted(pool, key=lambda x: (-len(x[2]), x[0])):
-        comp = min(str(x) for x in nx.node_connected_component(g, ("h", h)))
-        if comp not in seen:
-            seen.add(comp)
+        if story[("h", h)] not in seen:
+            seen.add(story[("h", h)])
             out.append((h, ag, dg))
     random.Random(seed + 3).shuffle(out)
     return out[:n]
@@ -132,13 +117,8 @@ def training_headlines(data, labelled, seed: int, n: int):
 
 def materialise(a) -> int:
     from stance.data.fnc_claims import materialise as build
-    from stance.errors import StanceError
 
-    try:
-        rows = build(a.labels, a.data, a.split)
-    except StanceError as e:
-        print(e, file=sys.stderr)
-        return 2
+    rows = build(a.labels, a.data, a.split)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} labelled pairs ({a.split}) -> {a.out}")
@@ -149,7 +129,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("command", choices=("candidates", "materialise"))
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "fnc1"))
-    ap.add_argument("--labels", default=str(LABELS_FILE))
+    ap.add_argument("--labels", default=str(LABELLED))
     ap.add_argument("--split", choices=("tune", "check", "all"), default="all")
     ap.add_argument("--headlines", type=int, default=40)
     ap.add_argument("--per-kind", type=int, default=3)
@@ -159,7 +139,11 @@ def main() -> int:
                     help="candidates: N headlines for training pairs, from stories disjoint from the labelled set")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    return candidates(a) if a.command == "candidates" else materialise(a)
+    try:
+        return candidates(a) if a.command == "candidates" else materialise(a)
+    except StanceError as e:   # FNC-1 absent, or a reference it does not hold: one line, exit 2
+        print(e, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
