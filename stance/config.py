@@ -86,6 +86,7 @@ class ClaimsConfig(Section):
     max_words: int = Field(120, ge=1)
     drop_questions: bool = True
     keep_headline: bool = True
+    all_attributions: bool = False
     # lines dropped before claim extraction (case-insensitive regular expressions)
     boilerplate: list[str] = [
     '^read more (at|on)\\b',

@@ -181,3 +181,64 @@ def test_headline_attributions_the_tagger_misreads():
     tags[text] = [Span("Content", 0, 11), Span("Source", 13, 15), Span("Cue", 16, 20), Span("Content", 22, 31)]
     (c,) = extract_claims(Document(id="d", text=text), OPTS, tagger=FakeTagger())
     assert c.content_spans == ((0, 11), (22, 31))
+
+
+def _tagged(text: str, marks: list[tuple[str, str]]):
+    """Tagger spans for the given (role, words) in order of appearance."""
+    from stance.models.tagger import Span
+
+    spans, pos = [], 0
+    for role, words in marks:
+        a = text.index(words, pos)
+        spans.append(Span(role, a, a + len(words)))
+        pos = a + len(words)
+
+    class FakeTagger:
+        def tag(self, t):
+            assert t == text
+            return spans
+    return FakeTagger()
+
+
+def test_a_report_running_on_past_its_sentence_keeps_its_source():
+    """PolNeAR marks content that runs on into sentences with no cue of their own: the previous source
+    still speaks.  A sentence with a hedge of its own ("It is unclear whether") is read by the rules."""
+    text = ("Mujahid denied that the Taliban took money from Russia. The group has never needed foreign funds. "
+            "It is unclear whether the group met Russian officers.")
+    tagger = _tagged(text, [("Source", "Mujahid"), ("Cue", "denied"), ("Content", "the Taliban took money from Russia"),
+                            ("Content", "The group has never needed foreign funds"),
+                            ("Content", "the group met Russian officers")])
+    first, second, third = extract_claims(Document(id="d", source="Paper", text=text), OPTS, tagger=tagger)
+    assert (first.speaker, first.attitude) == ("Mujahid", "denies")
+    assert (second.speaker, second.attributed, second.attitude) == ("Mujahid", True, "denies")
+    assert second.source_span is None and second.cue_span is None   # both are in the sentence before
+    assert second.content == "The group has never needed foreign funds"
+    assert (third.attributed, third.attitude) == (False, "doubts")
+
+
+def test_every_attribution_in_a_sentence_when_asked():
+    """"US officials accused Russia of P, although Russian officials dismissed such claims": two sources.
+    A further cue with no source of its own ("tweeting") is the main source's; "such claims" answers the
+    accusation in its own sentence.  By default only the main attribution is a claim."""
+    from dataclasses import replace
+
+    text = ("US officials accused Russia of arming the Taliban, although Russian officials dismissed such claims "
+            "as gossip. Trump denied that he was briefed about the intelligence, tweeting that it was fake.")
+    tagger = _tagged(text, [("Source", "US officials"), ("Cue", "accused"), ("Content", "Russia of arming the Taliban"),
+                            ("Source", "Russian officials"), ("Cue", "dismissed"), ("Content", "such claims as gossip"),
+                            ("Source", "Trump"), ("Cue", "denied"), ("Content", "he was briefed about the intelligence"),
+                            ("Cue", "tweeting"), ("Content", "it was fake")])
+    doc = Document(id="d", source="Paper", text=text)
+    every = extract_claims(doc, replace(OPTS, all_attributions=True), tagger=tagger)
+    got = [(c.speaker, c.cue, c.attitude, c.content) for c in every]
+    assert got == [("US officials", "accused", "asserts", "Russia of arming the Taliban"),
+                   ("Russian officials", "dismissed", "denies", "such claims as gossip"),
+                   ("Trump", "denied", "denies", "he was briefed about the intelligence"),
+                   ("Trump", "tweeting", "asserts", "it was fake")]
+    for c in every:   # spans into the document, inside the claim's sentence
+        assert c.start <= c.cue_span[0] < c.cue_span[1] <= c.end and text[c.cue_span[0]:c.cue_span[1]] == c.cue
+        assert text[c.source_span[0]:c.source_span[1]] in c.speaker
+    assert every[1].refers_to == every[0].id and every[1].start == every[0].start
+    assert len({c.id for c in every}) == 4
+    main_only = extract_claims(doc, OPTS, tagger=tagger)
+    assert [(c.speaker, c.cue) for c in main_only] == [("US officials", "accused"), ("Trump", "denied")]

@@ -24,11 +24,12 @@ def spans_rules(text: str, opts, tagger=None) -> list[tuple[str, int, int]]:
 
     out = []
     for c in extract_claims(Document(id="a", text=text), opts, tagger=tagger):
-        if not c.cue_span:
-            continue
+        if not c.cue_span and not c.attributed:
+            continue   # the author's own sentence: PolNeAR marks no attribution there
         if c.source_span:
             out.append(("Source", *c.source_span))
-        out.append(("Cue", *c.cue_span))
+        if c.cue_span:   # a report running on from the sentence before has its cue there
+            out.append(("Cue", *c.cue_span))
         for a, b in c.content_spans:
             out.append(("Content", a, b))
     return out

@@ -52,13 +52,15 @@ class ClaimOptions:
     keep_headline: bool = True
     boilerplate: tuple[str, ...] = ()
     dateline: str | None = None
+    all_attributions: bool = False      # every tagged attribution in a sentence, not only the main one
 
     @classmethod
     def from_config(cls, cfg: dict) -> "ClaimOptions":
         return cls(min_words=int(cfg.get("min_words", 4)), max_words=int(cfg.get("max_words", 120)),
                    drop_questions=bool(cfg.get("drop_questions", True)),
                    keep_headline=bool(cfg.get("keep_headline", True)),
-                   boilerplate=tuple(cfg.get("boilerplate", ())), dateline=cfg.get("dateline"))
+                   boilerplate=tuple(cfg.get("boilerplate", ())), dateline=cfg.get("dateline"),
+                   all_attributions=bool(cfg.get("all_attributions", False)))
 
 
 def author_of(doc: Document) -> str:
@@ -68,6 +70,7 @@ def author_of(doc: Document) -> str:
 _SOURCE_LEAD = re.compile(r"^(?:(?:according|thanks)\s+to|to|of|by|from|for|with|in)\s+(?:(?:reporting|a report|reports)\s+"
                           r"(?:by|from)\s+)?", re.I)
 _EXPLETIVE = re.compile(r"^(?:it|this|that|there|what|which)$", re.I)
+_COMPLEMENTIZER = re.compile(r"^\s*(?:that|whether|if)?\s*$", re.I)
 _TAIL_NAME = re.compile(r"^(?:[A-Z][\w.&’'-]*)(?:\s+(?:[A-Z][\w.&’'-]*|of|the|for|and)){0,4}$")
 
 
@@ -87,9 +90,35 @@ def _extend_source(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return span
 
 
-def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str):
+def tagged_attributions(text: str, start: int, spans, author: str, previous, previous_text: str,
+                        every: bool = True) -> list:
+    """Every attribution the tagger finds in the sentence text[start:...], the main one first (its
+    longest content): "Officials said P, while Mujahid denied Q" is two claims with two sources.  After
+    the main one, each further cue with a content of at least ``MIN_SECOND_WORDS`` words left over makes
+    another (``every``; else the main one only).  Empty when the tagger found no cue there (the rules
+    then decide)."""
+    found = tagged_attribution(text, start, spans, author, previous, previous_text)
+    out = [found] if found else []
+    while every and found and found[0].cue_span:
+        att, segs = found
+        used = [(start + a, start + b) for a, b in (att.cue_span, *segs, *([att.source_span] if att.source_span else []))]
+        spans = [sp for sp in spans if not any(sp.start < b and a < sp.end for a, b in used)]
+        found = tagged_attribution(text, start, spans, author, previous, previous_text, main=out[0][0])
+        if found and len(text[found[0].content_span[0]:found[0].content_span[1]].split()) >= MIN_SECOND_WORDS:
+            out.append(found)
+        else:
+            break
+    return out
+
+
+MIN_SECOND_WORDS = 3   # a second attribution in a sentence needs a content that can state something
+
+
+def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str, main=None):
     """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
-    found no cue there (the rules then decide).  Spans come back relative to the sentence."""
+    found no cue there (the rules then decide).  Spans come back relative to the sentence.  ``main``: the
+    sentence's main attribution when this is a further one; with no source of its own, the main source
+    speaks ("Trump denied P, tweeting that Q"; "Mujahid denied P and called the report a smear")."""
     from stance.stages.attribution import _PRONOUN, Attribution, _frame, _trim, attribute, headline_source
     from stance.stages.cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
 
@@ -98,6 +127,8 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
               if sp.end > start and sp.start < end]
     cues = [x for x in inside if x[0] == "Cue"]
     contents = [(a, b) for r, a, b in inside if r == "Content" and b - a > 1]
+    if main is None and not cues and contents and previous is not None and previous.attributed:
+        return _continued(text, contents, previous, previous_text)
     if not cues or not contents:
         return None
     if not any(x[0] == "Source" for x in inside) and len(contents) > 1:
@@ -115,7 +146,10 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     # one attribution per claim: the longest content, the cue nearest to it, the source nearest to
     # that cue; other content segments join only when no other cue stands between them and it
     primary = max(contents, key=lambda c: c[1] - c[0])
-    gap = lambda x, c: max(0, c[0] - x[2], x[1] - c[1])  # noqa: E731  distance between a span and a content
+    def gap(x, c):  # distance between a span and a content; "denied that P" is as close as "denied P"
+        if x[2] <= c[0] and _COMPLEMENTIZER.match(text[x[2]:c[0]]):
+            return 0
+        return max(0, c[0] - x[2], x[1] - c[1])
     cue = min(cues, key=lambda x: gap(x, primary))
     others = [x for x in cues if x is not cue]
     segs = sorted(c for c in contents if c == primary or not any(
@@ -150,6 +184,8 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
                 (by_rules().speaker if by_rules().attributed else None)
         attributed = speaker is not None
         speaker = speaker or author
+    elif main is not None:
+        sspan, speaker, attributed = main.source_span, main.speaker, main.attributed
     elif by_rules().attributed:
         sspan, speaker, attributed = rules.source_span, rules.speaker, True
     else:
@@ -160,6 +196,27 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     att = attitude_of(cue_text, text[content[0]:content[1]])
     return Attribution(speaker, verb, verb.split()[-1] in DENIAL_VERBS or bool(DENIAL_CUES.search(text)), attributed,
                        sspan, (cue[1], cue[2]), content, att, cue_text), segs
+
+
+def _continued(text: str, contents, previous, previous_text: str):
+    """A sentence the tagger reads as reported content with no cue of its own, right after an attributed
+    claim: the report runs on ("He said the payments began in 2019. The money moved through Kabul."), so
+    the previous source still speaks, with the same cue and attitude.  Spans stay inside the sentence: the
+    source and cue are in the sentence before (``source_span`` and ``cue_span`` None, as for a quote run)."""
+    from stance.stages.attribution import Attribution, _trim
+
+    covered = sum(b - a for a, b in contents)
+    if covered < 0.5 * len(text.strip()):
+        return None   # a stray content word or two: the sentence is the author's
+    own = attribute(text, "", previous, previous_text)
+    if own.attributed or own.cue_span:
+        return None   # a cue or hedge of its own ("It is also unclear whether ..."): the rules read it
+    content = _trim(text, contents[0][0], contents[-1][1])
+    if content[1] - content[0] < 2:
+        return None
+    segs = tuple(_trim(text, a, b) for a, b in contents if _trim(text, a, b)[1] > _trim(text, a, b)[0])
+    return Attribution(previous.speaker, previous.verb, previous.is_denial, True, None, None, content,
+                       previous.attitude, previous.cue_text), segs
 
 
 def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim]:
@@ -192,10 +249,12 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
         if is_headline and not opts.keep_headline:
             first_real = False
             continue
-        found = tagged_attribution(text, start, tagged, author, previous, previous_text) if tagged else None
-        att, segs = found if found else (attribute(text, author, previous, previous_text), None)
-        previous, previous_text = att, text
-        claims.append(claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
+        found = tagged_attributions(text, start, tagged, author, previous, previous_text, opts.all_attributions) \
+            if tagged else []
+        found = found or [(attribute(text, author, previous, previous_text), None)]
+        previous, previous_text = found[0][0], text
+        for att, segs in found:
+            claims.append(claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
         first_real = False
     return resolve_references(claims)
 
@@ -237,8 +296,11 @@ def resolve_references(claims: list[Claim]) -> list[Claim]:
     for i, c in enumerate(claims):
         if c.attitude in ("denies", "doubts") and ANAPHORIC_CONTENT.search(c.content):
             before = claims[i - 1] if i else None
-            target = before if _PRONOUN_CONTENT.match(c.content.strip()) and before is not None and stating(before) \
-                else lead if lead is not None and claims.index(lead) < i else None
+            # "officials accused Russia of P, although Russian officials dismissed such claims": an accusation
+            # in the same sentence is what it answers, as is the sentence just before for a bare pronoun
+            near = before is not None and stating(before) and (
+                before.start == c.start or _PRONOUN_CONTENT.match(c.content.strip()))
+            target = before if near else lead if lead is not None and claims.index(lead) < i else None
             if target is not None:
                 c = replace(c, refers_to=target.id, resolved_content=target.content)
         out.append(c)
