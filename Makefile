@@ -72,6 +72,7 @@ eval-model: setup
 eval: eval-model
 	$(VENV)/bin/stance eval --stances tests/fixtures/doc_stances.jsonl --corpus examples/bounties --json $(EVAL_OUT)/fixture_stances.json
 	$(VENV)/bin/stance eval --polnear --extractor hybrid --json $(EVAL_OUT)/polnear_dev_hybrid.json
+	$(VENV)/bin/stance eval --polnear --extractor hybrid --config configs/all_attributions.yaml --json $(EVAL_OUT)/polnear_dev_all_attributions.json
 	$(VENV)/bin/stance eval --polnear --extractor tagger --json $(EVAL_OUT)/polnear_dev_tagger.json
 	$(VENV)/bin/stance eval --polnear --extractor rules --json $(EVAL_OUT)/polnear_dev_rules.json
 	$(PY) benchmarks/bench_doc_conflict.py --split check --json $(EVAL_OUT)/doc_conflict_check.json

@@ -124,3 +124,12 @@ def test_speaker_colon_headlines(headline, speaker, content, attitude):
     else:
         assert (att.speaker, att.verb, att.attributed) == (speaker, ":", True)
         assert headline[att.content_span[0]:att.content_span[1]] == content and att.attitude == attitude
+
+
+def test_a_colon_after_the_cue_opens_the_content():
+    """"Mujahid said: P": the content is P (it came out empty and inverted, start after end)."""
+    for text, content in (('Mujahid said: "We have no ties to Moscow."', '"We have no ties to Moscow."'),
+                          ("Mujahid said: We have no ties to Moscow.", "We have no ties to Moscow")):
+        a = attribute(text, "x")
+        assert (a.speaker, text[slice(*a.cue_span)]) == ("Mujahid", "said")
+        assert text[slice(*a.content_span)] == content

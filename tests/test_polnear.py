@@ -72,3 +72,18 @@ def test_piece_labels_open_a_b_tag_per_span():
     assert labels["Trump"] == LABEL_ID["B-Source"] and labels["said"] == LABEL_ID["B-Cue"]
     assert labels["that"] == LABEL_ID["B-Content"] and labels["wall"] == LABEL_ID["I-Content"]
     assert labels["aides"] == LABEL_ID["O"]
+
+
+def test_the_pipeline_extractor_scores_the_content_of_a_report_running_on():
+    """``stance eval --polnear --extractor rules|hybrid`` scores the claims the pipeline writes: a quote
+    that runs on into the next sentence is attributed there (no cue of its own), so its content counts;
+    the author's own sentence contributes nothing."""
+    from stance.evaluation.attribution import spans_rules
+    from stance.stages.claims import ClaimOptions
+
+    text = '"We have no ties to Moscow," Mujahid said. "We never took money from anyone." The weather was mild.'
+    got = spans_rules(text, ClaimOptions())
+    contents = [text[a:b] for r, a, b in got if r == "Content"]
+    assert ("Source", 29, 36) in got and ("Cue", 37, 41) in got
+    assert any("We never took money" in c for c in contents)
+    assert not any("weather" in c for c in contents)

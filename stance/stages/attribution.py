@@ -125,10 +125,10 @@ def _trim(s: str, a: int, b: int) -> Span:
         b -= 1
     for _ in range(2):
         seg = s[a:b]
-        if seg[:1] in "“\"" and not re.search(r"[”\"]", seg[1:]):
+        if seg and seg[0] in "“\"" and not re.search(r"[”\"]", seg[1:]):   # ("" is in every string)
             a += 1
         seg = s[a:b]
-        if seg[-1:] in "”\"" and not re.search(r"[“\"]", seg[:-1]):
+        if seg and seg[-1] in "”\"" and not re.search(r"[“\"]", seg[:-1]):
             b -= 1
         while a < b and s[a] in " ,;:." or (b > a and s[b - 1] in " ,;:."):
             a += s[a] in " ,;:." if a < b else 0
@@ -137,7 +137,7 @@ def _trim(s: str, a: int, b: int) -> Span:
 
 
 def _after_that(s: str, i: int) -> int:
-    m = re.match(r"\s*(?:that|as)?\s+", s[i:])
+    m = re.match(r"\s*:\s*|\s*(?:that|as)?\s+", s[i:])   # "said: P", "said that P", "said P"
     return i + (m.end() if m else 0)
 
 
