@@ -101,7 +101,8 @@ def tagged_attributions(text: str, start: int, spans, author: str, previous, pre
     out = [found] if found else []
     while every and found and found[0].cue_span:
         att, segs = found
-        used = [(start + a, start + b) for a, b in (att.cue_span, *segs, *([att.source_span] if att.source_span else []))]
+        taken = [att.cue_span, *segs] + ([att.source_span] if att.source_span else [])
+        used = [(start + a, start + b) for a, b in taken]
         spans = [sp for sp in spans if not any(sp.start < b and a < sp.end for a, b in used)]
         found = tagged_attribution(text, start, spans, author, previous, previous_text, main=out[0][0])
         if found and len(text[found[0].content_span[0]:found[0].content_span[1]].split()) >= MIN_SECOND_WORDS:
@@ -214,7 +215,7 @@ def _continued(text: str, contents, previous, previous_text: str):
     content = _trim(text, contents[0][0], contents[-1][1])
     if content[1] - content[0] < 2:
         return None
-    segs = tuple(_trim(text, a, b) for a, b in contents if _trim(text, a, b)[1] > _trim(text, a, b)[0])
+    segs = tuple(sp for sp in (_trim(text, a, b) for a, b in contents) if sp[1] > sp[0])
     return Attribution(previous.speaker, previous.verb, previous.is_denial, True, None, None, content,
                        previous.attitude, previous.cue_text), segs
 
