@@ -50,18 +50,20 @@ clean:
 DATA ?= ../shared/data
 EVAL_OUT ?= out/eval
 # The figures that depend on the NLI model alone. To compare a candidate with the bundled model:
-#   make eval-model MODEL=.cache/nli-news/model EVAL_OUT=out/eval-news
+#   make eval-model MODEL=.cache/nli-news/model EVAL_OUT=out/eval-news [HOLDOUT=configs/train_nli_news.yaml]
 MODEL ?=
 M := $(if $(MODEL),--model $(MODEL))
+# the candidate's training recipe: SNLI, XNLI and ANLI are scored on exactly the part it held back
+HOLDOUT ?= configs/train_nli.yaml
 eval-model: setup
 	mkdir -p $(EVAL_OUT)
 	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl $(M) --json $(EVAL_OUT)/fixture_pairs.json --show-errors 0
 	$(VENV)/bin/stance eval --pairs tests/fixtures/claim_pairs.jsonl --nli-only $(M) --json $(EVAL_OUT)/fixture_pairs_nli_only.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset sick $(DATA)/nli/sick/SICK_train_trial.txt $(M) --json $(EVAL_OUT)/sick_trial.json --show-errors 0
-	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout configs/train_nli.yaml $(M) --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
-	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout configs/train_nli.yaml $(M) --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset snli $(DATA)/nli/snli/snli_1.0_dev.jsonl --holdout $(HOLDOUT) $(M) --json $(EVAL_OUT)/snli_heldout.json --show-errors 0
+	$(VENV)/bin/stance eval --nli-dataset xnli $(DATA)/nli/xnli_en/validation.tsv --holdout $(HOLDOUT) $(M) --json $(EVAL_OUT)/xnli_heldout.json --show-errors 0
 	$(VENV)/bin/stance eval --nli-dataset rte $(DATA)/nli/rte/dev.tsv $(M) --json $(EVAL_OUT)/rte_dev.json --show-errors 0
-	for r in 1 2 3; do $(VENV)/bin/stance eval --nli-dataset anli $(DATA)/nli/anli_dev/R$$r.dev.jsonl $(M) --json $(EVAL_OUT)/anli_r$$r.json --show-errors 0; done
+	for r in 1 2 3; do $(VENV)/bin/stance eval --nli-dataset anli $(DATA)/nli/anli_dev/R$$r.dev.jsonl --holdout $(HOLDOUT) $(M) --json $(EVAL_OUT)/anli_r$$r.json --show-errors 0; done
 	for s in tune check; do $(PY) benchmarks/fnc_claim_pairs.py materialise --data $(DATA)/fnc1 --split $$s --out $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl && \
 	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl $(M) --json $(EVAL_OUT)/fnc_claim_pairs_$$s.json --show-errors 0 && \
 	  $(VENV)/bin/stance eval --pairs $(EVAL_OUT)/fnc_claim_pairs_$$s.jsonl --nli-only $(M) --json $(EVAL_OUT)/fnc_claim_pairs_$${s}_nli_only.json --show-errors 0; done

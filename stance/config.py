@@ -196,13 +196,13 @@ class SourceSpec(Section):
     sentences: Optional[int] = Field(None, ge=1)       # fnc1: body sentences per premise
     n: Optional[int] = Field(None, ge=0)               # synthetic: pairs to generate
     synthetic: Optional[int] = Field(None, ge=0)       # polnear: synthetic edits of contents
-    repeat: Optional[int] = Field(None, ge=1)          # fnc_news: times each pair is seen per epoch
+    repeat: Optional[int] = Field(None, ge=1)          # fnc_news, anli: times each pair is seen per epoch
     balance: Optional[bool] = None                     # fnc_news: sample each label down to the rarest's count
 
 
 SourceName = Literal["lingnli", "protocols", "mnli_dev", "taxinli_mismatched", "snli_dev", "sick", "xnli", "rte",
                      "rte3", "healthver", "cad_snli", "climate_fever", "conjnli", "control", "wanli", "polnear",
-                     "veridicality", "fnc1", "synthetic", "news_overlap", "fnc_news"]
+                     "veridicality", "fnc1", "synthetic", "news_overlap", "fnc_news", "anli"]
 
 
 class DevConfig(Section):

@@ -7,7 +7,7 @@ from stance.evaluation import labelled as E
 from stance.cli import main
 from stance.errors import StanceError
 
-from conftest import FIXTURES
+from conftest import FIXTURES, PROJECT
 
 KEYS = {"n", "accuracy", "macro_f1", "labels", "per_class", "confusion"}
 
@@ -142,3 +142,27 @@ def test_cli_eval_judgement_and_nli_only_keep_json_keys(tiny_model, tmp_path, ca
         assert main(["eval", "--pairs", str(f), "--model", str(tiny_model), "--json", str(out)] + extra) == 0
         assert set(json.loads(out.read_text())) == KEYS
     assert "judgement" in capsys.readouterr().out
+
+
+def test_anli_rounds_train_on_one_part_and_score_exactly_the_held_back_part(tmp_path):
+    """Only ANLI's dev rounds are here: a recipe with ``anli: {holdout: N}`` trains on the rest of each
+    round, and ``--holdout RECIPE`` scores exactly the N pairs per round it never saw."""
+    from stance.config import load_train_config
+    from stance.training.nli import build_mixture
+
+    anli = tmp_path / "nli" / "anli_dev"
+    anli.mkdir(parents=True)
+    for r in (1, 2, 3):
+        (anli / f"R{r}.dev.jsonl").write_text("".join(
+            f'{{"context": "r{r} premise {i}", "hypothesis": "h{i}", "label": "{"enc"[i % 3]}"}}\n' for i in range(10)))
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text("seed: 5\nsources:\n  anli: {holdout: 4, repeat: 2}\n")
+    mix = build_mixture(load_train_config(cfg), tmp_path)
+    assert mix.counts == {"anli": 2 * 3 * 6} and len(mix.dev["anli"]) == 12
+    trained = {x.premise for x in mix.train}
+    for r in (1, 2, 3):
+        held, _, notes = E.read_nli_dataset("anli", anli / f"R{r}.dev.jsonl", cfg)
+        assert len(held) == 4 and "held back" in notes[0]
+        assert not {p.premise for p in held} & trained
+    everything, _, notes = E.read_nli_dataset("anli", anli / "R1.dev.jsonl", PROJECT / "configs" / "train_nli.yaml")
+    assert len(everything) == 10 and notes == []   # the bundled recipe never trains on ANLI

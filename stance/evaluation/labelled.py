@@ -107,14 +107,15 @@ def read_nli_dataset(kind: str, path: str | Path, holdout_config: str | Path | N
         items = loaders[kind]()
     except (KeyError, ValueError, json.JSONDecodeError) as exc:
         raise StanceError(f"{p}: not in the {kind} format ({type(exc).__name__}: {exc}); check the file") from None
-    if holdout_config and kind in ("snli", "xnli"):
-        from stance.config import load_yaml
+    if holdout_config and kind in ("snli", "xnli", "anli"):
+        from stance.config import load_train_config
 
-        cfg = load_yaml(holdout_config)
-        key = {"snli": "snli_dev", "xnli": "xnli"}[kind]
-        n_dev = int(cfg["sources"][key]["holdout"])
-        _, items = D.split_holdout(items, n_dev, int(cfg["seed"]))
-        notes.append(f"{kind}: the {n_dev} pairs held back by {holdout_config} (seed {cfg['seed']})")
+        cfg = load_train_config(holdout_config)
+        key = {"snli": "snli_dev", "xnli": "xnli", "anli": "anli"}[kind]
+        if key in cfg["sources"]:   # a recipe that does not train on the set leaves all of it to score
+            n_dev = int(cfg["sources"][key]["holdout"])
+            _, items = D.split_holdout(items, n_dev, int(cfg["seed"]))
+            notes.append(f"{kind}: the {n_dev} pairs held back by {holdout_config} (seed {cfg['seed']})")
     return [LabelledPair(x.premise, x.hypothesis, x.label, i + 1) for i, x in enumerate(items)], kind == "rte", notes
 
 
