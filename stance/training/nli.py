@@ -136,11 +136,11 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
     if "wanli" in src:
         add("wanli", D.load_wanli(p("nli", "wanli_sample", "train_sample.jsonl")))
     if "anli" in src:  # adversarial NLI: only dev rounds are here, so each round's held-back part is its dev
-        held = []
+        held, train_anli = [], []
         for r in (1, 2, 3):
             tr, dv = D.split_holdout(D.load_anli(p("nli", "anli_dev", f"R{r}.dev.jsonl")), src["anli"]["holdout"], seed)
             held += dv
-            train_anli = tr if r == 1 else train_anli + tr
+            train_anli += tr
         dev["anli"] = _cap(held, per_dev, seed)
         add("anli", train_anli * int(src["anli"].get("repeat") or 1))
     if "polnear" in src or "veridicality" in src:
