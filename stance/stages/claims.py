@@ -67,7 +67,7 @@ def author_of(doc: Document) -> str:
     return f"{doc.source or doc.id} (author)"
 
 
-_SOURCE_LEAD = re.compile(r"^(?:(?:according|thanks)\s+to|to|of|by|from|for|with|in)\s+(?:(?:reporting|a report|reports)\s+"
+_SOURCE_LEAD = re.compile(r"^(?:(?:(?:according|thanks)\s+to|to|of|by|from|for|with|in)\s+)?(?:(?:reporting|(?:a|the)\s+report|reports)\s+"
                           r"(?:by|from)\s+)?", re.I)
 _EXPLETIVE = re.compile(r"^(?:it|this|that|there|what|which)$", re.I)
 _COMPLEMENTIZER = re.compile(r"^\s*(?:that|whether|if)?\s*$", re.I)
@@ -204,8 +204,10 @@ def _continued(text: str, contents, previous, previous_text: str):
     claim: the report runs on ("He said the payments began in 2019. The money moved through Kabul."), so
     the previous source still speaks, with the same cue and attitude.  Spans stay inside the sentence: the
     source and cue are in the sentence before (``source_span`` and ``cue_span`` None, as for a quote run)."""
-    from stance.stages.attribution import Attribution, _trim
+    from stance.stages.attribution import Attribution, _plausible, _trim
 
+    if not _plausible(previous.speaker):
+        return None   # a source the tagger cut badly ("the oft" of "the oft-heard claim"): no run-on from it
     covered = sum(b - a for a, b in contents)
     if covered < 0.5 * len(text.strip()):
         return None   # a stray content word or two: the sentence is the author's
