@@ -196,7 +196,7 @@ class SourceSpec(Section):
     sentences: Optional[int] = Field(None, ge=1)       # fnc1: body sentences per premise
     n: Optional[int] = Field(None, ge=0)               # synthetic: pairs to generate
     synthetic: Optional[int] = Field(None, ge=0)       # polnear: synthetic edits of contents
-    repeat: Optional[int] = Field(None, ge=1)          # fnc_news, anli: times each pair is seen per epoch
+    repeat: Optional[int] = Field(None, ge=1)          # times each pair is seen per epoch (after max)
     balance: Optional[bool] = None                     # fnc_news: sample each label down to the rarest's count
 
 

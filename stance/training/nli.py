@@ -82,8 +82,8 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
     per_dev = cfg["dev"]["per_set"]
     train, dev, counts = [], {}, {}
 
-    def add(name, items):
-        items = _cap(items, src[name].get("max"), seed)
+    def add(name, items):  # a source's pairs, capped at ``max``, each seen ``repeat`` times per epoch
+        items = _cap(items, src[name].get("max"), seed) * int(src[name].get("repeat") or 1)
         train.extend(items)
         counts[name] = len(items)
 
@@ -142,7 +142,7 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
             held += dv
             train_anli += tr
         dev["anli"] = _cap(held, per_dev, seed)
-        add("anli", train_anli * int(src["anli"].get("repeat") or 1))
+        add("anli", train_anli)
     if "polnear" in src or "veridicality" in src:
         from stance.training.news_pairs import news_pairs
 
@@ -199,7 +199,7 @@ def build_mixture(cfg: dict, data_dir: Path) -> Mixture:
             by = {lab: [r for r in rows if r["label"] == lab] for lab in ("entailment", "neutral", "contradiction")}
             n = min(len(v) for v in by.values())
             rows = [r for lab in by for r in _cap(by[lab], n, seed)]
-        add("fnc_news", as_nli(rows) * int(src["fnc_news"].get("repeat") or 1))
+        add("fnc_news", as_nli(rows))
         dev["fnc_news"] = as_nli(materialise(LABELLED, p("fnc1"), "tune"))
     random.Random(seed).shuffle(train)
     return Mixture(train=train, dev=dev, counts=counts)
