@@ -242,3 +242,53 @@ def test_every_attribution_in_a_sentence_when_asked():
     assert len({c.id for c in every}) == 4
     main_only = extract_claims(doc, OPTS, tagger=tagger)
     assert [(c.speaker, c.cue) for c in main_only] == [("US officials", "accused"), ("Trump", "denied")]
+
+
+def test_a_quotation_takes_the_source_of_the_frame_after_it():
+    """“P. Q.” Mujahid said in a statement.  The quote ends its sentence, and the next sentence only
+    frames it: the quotation is Mujahid's, its source and cue spans point into the frame, and the frame
+    makes no claim of its own ("in a statement" states nothing)."""
+    text = ("Officials said the payments began in 2019. “We reject this report. It is a smear.” "
+            "Mujahid said in a statement. “They are lying about us.” He added. The group met in Doha on Monday.")
+    tagger = _tagged(text, [("Source", "Officials"), ("Cue", "said"), ("Content", "the payments began in 2019"),
+                            ("Content", "We reject this report."), ("Cue", "is a smear"),
+                            ("Source", "Mujahid"), ("Cue", "said"), ("Content", "They are lying about us."),
+                            ("Source", "He"), ("Cue", "added")])
+    doc = Document(id="d", source="Paper", text=text)
+    for tg in (tagger, None):   # the tagger's frame, and the rules' frame ("said in a statement")
+        claims = extract_claims(doc, OPTS, tagger=tg)
+        by_text = {c.text: c for c in claims}
+        quote = by_text["“We reject this report. It is a smear.”"]
+        assert (quote.speaker, quote.attributed, quote.attitude) == ("Mujahid", True, "asserts")
+        assert text[quote.source_span[0]:quote.source_span[1]] == "Mujahid"
+        assert text[quote.cue_span[0]:quote.cue_span[1]] == "said"
+        assert quote.content == "“We reject this report. It is a smear.”"
+        assert not any(c.text.startswith("Mujahid said") for c in claims)
+        assert by_text["The group met in Doha on Monday."].attributed is False
+    claims = extract_claims(doc, OPTS, tagger=tagger)
+    lying = next(c for c in claims if c.text.startswith("“They are lying"))
+    assert (lying.speaker, lying.cue) == ("Mujahid", "added")   # "He" is the speaker before
+    # a sentence that reports something of its own is not a frame
+    text = "“We reject this report. It is a smear.” Mujahid said the Taliban never took money from Russia."
+    quote, report = extract_claims(Document(id="d", source="Paper", text=text), OPTS)
+    assert quote.speaker != "Mujahid" and report.content == "the Taliban never took money from Russia"
+
+
+def test_a_pronoun_source_is_the_name_before_it_in_the_same_sentence():
+    """"Fowler said P — and he noted Q": "he" is Fowler, not the speaker of the sentence before."""
+    text = ("Kamarck said the party has rules for this. "
+            "Fowler said the politics would be intense — and he noted that any change would occur weeks later in the season.")
+    tagger = _tagged(text, [("Source", "Kamarck"), ("Cue", "said"), ("Content", "the party has rules for this"),
+                            ("Source", "Fowler"), ("Cue", "said"), ("Content", "the politics would be intense"),
+                            ("Source", "he"), ("Cue", "noted"),
+                            ("Content", "any change would occur weeks later in the season")])
+    from dataclasses import replace
+
+    doc = Document(id="d", source="Paper", text=text)
+    first, second = extract_claims(doc, OPTS, tagger=tagger)
+    assert first.speaker == "Kamarck"
+    assert second.speaker == "Fowler" and text[second.source_span[0]:second.source_span[1]] == "he"
+    # with every attribution a claim, each cue keeps the content nearest to it
+    first, noted, said = extract_claims(doc, replace(OPTS, all_attributions=True), tagger=tagger)
+    assert (noted.speaker, noted.cue, noted.content) == ("Fowler", "noted", "any change would occur weeks later in the season")
+    assert (said.speaker, said.cue, said.content) == ("Fowler", "said", "the politics would be intense")

@@ -87,3 +87,15 @@ def test_the_pipeline_extractor_scores_the_content_of_a_report_running_on():
     assert ("Source", 29, 36) in got and ("Cue", 37, 41) in got
     assert any("We never took money" in c for c in contents)
     assert not any("weather" in c for c in contents)
+
+
+def test_the_eval_closes_an_appositive_source_as_polnear_marks_it():
+    from stance.evaluation.attribution import close_appositive
+
+    text = "Rendell, a Clinton surrogate, said he had pneumonia. Rendell, who won, said so. Kall -- an editor -- said it."
+    a = text.index("Rendell, a")
+    assert text[slice(*close_appositive(text, (a, a + len("Rendell, a Clinton surrogate"))))] == "Rendell, a Clinton surrogate,"
+    b = text.index("Rendell, who")
+    assert close_appositive(text, (b, b + len("Rendell"))) == (b, b + len("Rendell"))   # no appositive inside
+    c = text.index("Kall")
+    assert text[slice(*close_appositive(text, (c, c + len("Kall -- an editor"))))] == "Kall -- an editor --"

@@ -10,6 +10,7 @@ Extractors:
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -27,12 +28,26 @@ def spans_rules(text: str, opts, tagger=None) -> list[tuple[str, int, int]]:
         if not c.cue_span and not c.attributed:
             continue   # the author's own sentence: PolNeAR marks no attribution there
         if c.source_span:
-            out.append(("Source", *c.source_span))
+            out.append(("Source", *close_appositive(text, c.source_span)))
         if c.cue_span:   # a report running on from the sentence before has its cue there
             out.append(("Cue", *c.cue_span))
         for a, b in c.content_spans:
             out.append(("Content", a, b))
     return out
+
+
+def close_appositive(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """PolNeAR's convention for "Rendell, a Clinton surrogate, said": the comma (or dash) that closes an
+    appositive is part of the Source (on its train split: 477 closing commas inside the span, 55 outside),
+    while a source with no appositive leaves the comma after it outside (384 to none).  Claims keep the
+    source as written; the eval maps it to the annotators' span."""
+    a, b = span
+    for mark in (",", "—", "--"):
+        if mark in text[a:b]:
+            m = re.match(r"\s*" + re.escape(mark), text[b:])
+            if m:
+                return a, b + m.end()
+    return span
 
 
 def spans_tagger(text: str, tagger) -> list[tuple[str, int, int]]:

@@ -97,14 +97,14 @@ def tagged_attributions(text: str, start: int, spans, author: str, previous, pre
     the main one, each further cue with a content of at least ``MIN_SECOND_WORDS`` words left over makes
     another (``every``; else the main one only).  Empty when the tagger found no cue there (the rules
     then decide)."""
-    found = tagged_attribution(text, start, spans, author, previous, previous_text)
+    found = tagged_attribution(text, start, spans, author, previous, previous_text, split=every)
     out = [found] if found else []
     while every and found and found[0].cue_span:
         att, segs = found
         taken = [att.cue_span, *segs] + ([att.source_span] if att.source_span else [])
         used = [(start + a, start + b) for a, b in taken]
         spans = [sp for sp in spans if not any(sp.start < b and a < sp.end for a, b in used)]
-        found = tagged_attribution(text, start, spans, author, previous, previous_text, main=out[0][0])
+        found = tagged_attribution(text, start, spans, author, previous, previous_text, main=out[0][0], split=True)
         if found and len(text[found[0].content_span[0]:found[0].content_span[1]].split()) >= MIN_SECOND_WORDS:
             out.append(found)
         else:
@@ -115,12 +115,13 @@ def tagged_attributions(text: str, start: int, spans, author: str, previous, pre
 MIN_SECOND_WORDS = 3   # a second attribution in a sentence needs a content that can state something
 
 
-def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str, main=None):
+def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str, main=None,
+                       split: bool = False):
     """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
     found no cue there (the rules then decide).  Spans come back relative to the sentence.  ``main``: the
     sentence's main attribution when this is a further one; with no source of its own, the main source
     speaks ("Trump denied P, tweeting that Q"; "Mujahid denied P and called the report a smear")."""
-    from stance.stages.attribution import _PRONOUN, Attribution, _frame, _trim, attribute, headline_source
+    from stance.stages.attribution import _PRONOUN, Attribution, _frame, _plausible, _trim, attribute, headline_source
     from stance.stages.cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
 
     end = start + len(text)
@@ -153,8 +154,11 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
         return max(0, c[0] - x[2], x[1] - c[1])
     cue = min(cues, key=lambda x: gap(x, primary))
     others = [x for x in cues if x is not cue]
+    # ... nor, when every attribution makes a claim (``split``), when another cue is nearer to them
+    # ("Fowler said P — and he noted Q": P is what "said" reports, and its own claim)
     segs = sorted(c for c in contents if c == primary or not any(
-        min(c[1], primary[1]) <= x[1] < max(c[0], primary[0]) for x in others))
+        min(c[1], primary[1]) <= x[1] < max(c[0], primary[0]) or (split and gap(x, c) < gap(cue, c))
+        for x in others))
     sources = [x for x in inside if x[0] == "Source"]
     rules = None
 
@@ -181,8 +185,14 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     if sspan and not _EXPLETIVE.match(text[sspan[0]:sspan[1]]):
         speaker = text[sspan[0]:sspan[1]]
         if _PRONOUN.match(speaker.strip()):
-            speaker = previous.speaker if previous and previous.attributed else \
-                (by_rules().speaker if by_rules().attributed else None)
+            # "Fowler said P, and he noted Q": a name earlier in the sentence, else the speaker before
+            named = [_trim(text, x[1], x[2]) for x in sources if x[2] <= src[1]]
+            named = [text[a:b] for a, b in named if not _PRONOUN.match(text[a:b]) and _plausible(text[a:b])]
+            if named:
+                speaker = named[-1]
+            else:
+                speaker = previous.speaker if previous and previous.attributed else \
+                    (by_rules().speaker if by_rules().attributed else None)
         attributed = speaker is not None
         speaker = speaker or author
     elif main is not None:
@@ -222,6 +232,84 @@ def _continued(text: str, contents, previous, previous_text: str):
                        previous.attitude, previous.cue_text), segs
 
 
+_OPEN_QUOTE = ("“", '"', "‘", "''", "``")
+_CLOSE_QUOTE = ("”", '"', "’", "''")
+# what may follow a reporting verb when the sentence reports nothing of its own: "said in a statement",
+# "told reporters on Monday", "recalled in an interview", "added."
+_ADJUNCT = re.compile(r"^(?:(?:reporters|journalists)\b\s*)?(?:(?:in|on|at|to|during|via|through|with|from|after|before|"
+                      r"over|by|when|while|last|this|earlier|later|recently|yesterday|today|tonight|\w+day)\b"
+                      r"(?!.*\b(?:that|he|she|they|we|i|it|is|are|was|were|has|have|had|will|would)\b)[^“”\"]*)?$", re.I)
+_ADJUNCT_WORDS = 6
+
+
+def _closes_quote(text: str, claim: Claim, start: int) -> bool:
+    """The claim is one whole quotation that ends right before ``start`` (only spaces between): the
+    next sentence may be its frame ("“P.” he said.")."""
+    quote = claim.text.strip()
+    if not quote.startswith(_OPEN_QUOTE) or not quote.endswith(_CLOSE_QUOTE) or not text[claim.end:start].isspace():
+        return False
+    inner = quote[1:-1].strip("'`")
+    return not any(q in inner for q in ("“", "”", '"'))   # a quote with a frame of its own inside: not only a quote
+
+
+def quote_frame(text: str, tagged, start: int, author: str, previous, previous_text: str):
+    """The sentence is only a reporting frame, with no content of its own ("Mujahid said in a statement.",
+    "he added.", "Mitchell recalled in an interview."): its source and cue, spans relative to the
+    sentence, or None.  Pronoun sources resolve as the rules resolve them."""
+    from stance.stages.attribution import _PRONOUN, Attribution, _trim
+    from stance.stages.cues import DENIAL_VERBS, attitude_of
+
+    s = text.strip()
+    if not s or s.startswith(_OPEN_QUOTE) or len(s.split()) > 15:
+        return None
+    rules = attribute(text, author, previous, previous_text)
+    end = start + len(text)
+    inside = [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in tagged or ()
+              if sp.end > start and sp.start < end]
+    t_cues = [x for x in inside if x[0] == "Cue"]
+    t_sources = [x for x in inside if x[0] == "Source"]
+    t_content = [x for x in inside if x[0] == "Content" and len(text[x[1]:x[2]].split()) > 2]
+    if rules.attributed and rules.cue_span and rules.source_span:
+        rest = text[rules.content_span[0]:rules.content_span[1]] if rules.content_span else ""
+        rest = rest.strip(" .,;:!")
+        if rest != s.strip(" .,;:!") and len(rest.split()) <= _ADJUNCT_WORDS and _ADJUNCT.match(rest) and not t_content:
+            return rules
+    if t_cues and t_sources and not t_content:
+        cue = t_cues[0]
+        src = min(t_sources, key=lambda x: abs(x[1] - cue[1]))
+        sspan = _trim(text, src[1], src[2])
+        speaker = text[sspan[0]:sspan[1]]
+        if _PRONOUN.match(speaker.strip()):
+            if not rules.attributed:
+                return None
+            speaker = rules.speaker
+        verb = text[cue[1]:cue[2]].lower()
+        return Attribution(speaker, verb, verb.split()[-1] in DENIAL_VERBS if verb.split() else False, True,
+                           sspan, (cue[1], cue[2]), None, attitude_of(verb), text[cue[1]:cue[2]])
+    return None
+
+
+def _reattributed(quote: Claim, frame, start: int, frame_text: str) -> Claim:
+    """The quotation as its frame's source says it: source and cue spans point into the frame sentence
+    (document offsets), and the whole quotation is the content (a cue read inside it was the quoted
+    speaker's words)."""
+    from dataclasses import replace
+
+    from stance.stages.attribution import _trim
+    from stance.stages.cues import attitude_of
+    from stance.stages.speakers import speaker_key
+
+    a, b = _trim(quote.text, 0, len(quote.text))
+    content_span = (quote.start + a, quote.start + b)
+    content = quote.text[a:b]
+    shift = (lambda sp: None if sp is None else (start + sp[0], start + sp[1]))  # noqa: E731
+    return replace(quote, speaker=frame.speaker, verb=frame.verb, is_denial=frame.is_denial, attributed=True,
+                   source_span=shift(frame.source_span), cue=frame.cue_text or frame.verb,
+                   cue_span=shift(frame.cue_span), content=content, content_span=content_span,
+                   content_spans=(content_span,), attitude=attitude_of(frame.cue_text or frame.verb, content),
+                   speaker_id=speaker_key(frame.speaker), refers_to=None, resolved_content="")
+
+
 def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim]:
     boiler = [re.compile(p, re.I) for p in opts.boilerplate]
     dateline = re.compile(opts.dateline) if opts.dateline else None
@@ -241,6 +329,14 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
             if m and len(text[m.end():].split()) >= opts.min_words:
                 text, start = text[m.end():], start + m.end()
         n_words = len(text.split())
+        if claims and _closes_quote(doc.text, claims[-1], start):
+            frame = quote_frame(text, tagged, start, author, previous, previous_text)
+            if frame is not None:   # "“P. Q.” Mujahid said in a statement.": the quote before is Mujahid's
+                claims[-1] = _reattributed(claims[-1], frame, start, text)
+                previous = frame
+                previous_text = claims[-1].text   # a quote that follows runs on from this speaker
+                first_real = False
+                continue
         line = doc.text[doc.text.rfind("\n", 0, sent.start) + 1: (doc.text.find("\n", sent.end) + 1 or len(doc.text) + 1) - 1]
         is_headline = first_real and line.strip() == sent.text and not text.rstrip().endswith((".", "?", "!", '"', "”"))
         is_headline = is_headline or (first_real and line.strip() == sent.text and n_words <= 25

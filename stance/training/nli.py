@@ -388,6 +388,11 @@ def train(config_path: str | Path, out_dir: str | Path, resume: bool = False, da
             log.info(f"resuming from step {state['step']}")
 
     select_on = [k for k in cfg["dev"]["select_on"] if k in mix.dev]
+    if missing := [k for k in cfg["dev"]["select_on"] if k not in mix.dev]:
+        # a dev set exists only when its source is in the recipe (fnc_news, anli): say what selection ignores
+        log.warning(f"dev.select_on: no dev set {missing} in this mixture (sources: {sorted(mix.dev)}); "
+                    f"the checkpoint is chosen on {select_on}")
+        note(stage="select_on", ignored=missing, used=select_on)
     per_dev = int(cfg["dev"]["per_set"])
 
     def run_eval(step):
