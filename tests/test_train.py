@@ -90,3 +90,18 @@ def test_a_run_killed_between_checkpoint_swap_steps_resumes_from_the_new_one(tmp
     assert recover_checkpoint(ckpt, "state.json")
     assert (ckpt / "state.json").read_text() == '{"step": 250}' and not tmp.exists()
     assert not recover_checkpoint(ckpt, "state.json")       # a complete checkpoint is left alone
+
+
+def test_a_select_on_set_the_mixture_lacks_is_named_in_the_log(tmp_path, tiny_model):
+    """dev.select_on may name a set that only exists with its source (fnc_news, anli): the run says
+    which it ignored and what chose the checkpoint, instead of dropping it silently."""
+    write_mini_data(tmp_path / "data")
+    path = config(tmp_path, tiny_model, 3)
+    cfg = yaml.safe_load(path.read_text())
+    cfg["dev"]["select_on"] = ["sick", "fnc_news"]
+    path.write_text(yaml.safe_dump(cfg))
+    work = tmp_path / "work"
+    train(path, tmp_path / "model", quiet=True, work=work)
+    notes = [json.loads(line) for line in (work / "log.jsonl").read_text().splitlines()]
+    (sel,) = [n for n in notes if n["stage"] == "select_on"]
+    assert sel["ignored"] == ["fnc_news"] and sel["used"] == ["sick"]
