@@ -115,6 +115,13 @@ def tagged_attributions(text: str, start: int, spans, author: str, previous, pre
 MIN_SECOND_WORDS = 3   # a second attribution in a sentence needs a content that can state something
 
 
+def _spans_in(spans, start: int, text: str) -> list[tuple[str, int, int]]:
+    """The tagger's (role, start, end) spans clipped to the sentence text[start:...], relative to it."""
+    end = start + len(text)
+    return [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in spans
+            if sp.end > start and sp.start < end]
+
+
 def tagged_attribution(text: str, start: int, spans, author: str, previous, previous_text: str, main=None,
                        split: bool = False):
     """An Attribution from tagger spans inside the sentence text[start:...], or None when the tagger
@@ -124,9 +131,7 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     from stance.stages.attribution import _PRONOUN, Attribution, _frame, _plausible, _trim, attribute, headline_source
     from stance.stages.cues import DENIAL_CUES, DENIAL_VERBS, attitude_of
 
-    end = start + len(text)
-    inside = [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in spans
-              if sp.end > start and sp.start < end]
+    inside = _spans_in(spans, start, text)
     cues = [x for x in inside if x[0] == "Cue"]
     contents = [(a, b) for r, a, b in inside if r == "Content" and b - a > 1]
     if main is None and not cues and contents and previous is not None and previous.attributed:
@@ -263,9 +268,7 @@ def quote_frame(text: str, tagged, start: int, author: str, previous, previous_t
     if not s or s.startswith(_OPEN_QUOTE) or len(s.split()) > 15:
         return None
     rules = attribute(text, author, previous, previous_text)
-    end = start + len(text)
-    inside = [(sp.role, max(sp.start, start) - start, min(sp.end, end) - start) for sp in tagged or ()
-              if sp.end > start and sp.start < end]
+    inside = _spans_in(tagged or (), start, text)
     t_cues = [x for x in inside if x[0] == "Cue"]
     t_sources = [x for x in inside if x[0] == "Source"]
     t_content = [x for x in inside if x[0] == "Content" and len(text[x[1]:x[2]].split()) > 2]
@@ -289,7 +292,7 @@ def quote_frame(text: str, tagged, start: int, author: str, previous, previous_t
     return None
 
 
-def _reattributed(quote: Claim, frame, start: int, frame_text: str) -> Claim:
+def _reattributed(quote: Claim, frame, start: int) -> Claim:
     """The quotation as its frame's source says it: source and cue spans point into the frame sentence
     (document offsets), and the whole quotation is the content (a cue read inside it was the quoted
     speaker's words)."""
@@ -332,7 +335,7 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
         if claims and _closes_quote(doc.text, claims[-1], start):
             frame = quote_frame(text, tagged, start, author, previous, previous_text)
             if frame is not None:   # "“P. Q.” Mujahid said in a statement.": the quote before is Mujahid's
-                claims[-1] = _reattributed(claims[-1], frame, start, text)
+                claims[-1] = _reattributed(claims[-1], frame, start)
                 previous = frame
                 previous_text = claims[-1].text   # a quote that follows runs on from this speaker
                 first_real = False
