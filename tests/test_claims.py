@@ -292,3 +292,13 @@ def test_a_pronoun_source_is_the_name_before_it_in_the_same_sentence():
     first, noted, said = extract_claims(doc, replace(OPTS, all_attributions=True), tagger=tagger)
     assert (noted.speaker, noted.cue, noted.content) == ("Fowler", "noted", "any change would occur weeks later in the season")
     assert (said.speaker, said.cue, said.content) == ("Fowler", "said", "the politics would be intense")
+
+
+def test_a_one_word_source_the_tagger_reads_in_a_preposition_is_not_the_speaker():
+    """The tagger sometimes tags a stray "in" or "with" as a source; the nearest one to the cue would win."""
+    text = ("Gillian Rosenberg, the woman fighting ISIS with Kurdish forces in Syria, has updated her page "
+            "to say that she has not been captured.")
+    tagger = _tagged(text, [("Source", "Gillian Rosenberg"), ("Source", "with"), ("Source", "in"), ("Cue", "to say"),
+                            ("Content", "she has not been captured")])
+    [c] = extract_claims(Document(id="d", source="Paper", text=text), OPTS, tagger=tagger)
+    assert c.speaker == "Gillian Rosenberg" and c.content == "she has not been captured"

@@ -179,3 +179,55 @@ def test_categorical_and_bogus_frames_deny():
     a, b, _, _ = evidential_frame(text)
     assert text[a:b] == "The story about the robots guarding the campus"
     assert evidential_frame("The committee is made up of five members from each party") is None
+
+
+@pytest.mark.parametrize("content, positive", [
+    ("the woman detained in Lebanon was not the wife of al-Baghdadi", "the woman detained in Lebanon was the wife of al-Baghdadi"),
+    ("terrorists haven't crossed the U.S.-Mexico border", "terrorists have crossed the U.S.-Mexico border"),
+    ("The group has never needed foreign funds", "The group has needed foreign funds"),
+    ("No, our meteorologist was not peeing on live TV", "our meteorologist was peeing on live TV"),
+    ("contrary to reports, she has not been captured", "she has been captured"),
+    ("Managua explosion not a meteorite", "Managua explosion is a meteorite"),
+    ("Russia won't pay the militants", "Russia will pay the militants"),
+    # not the main clause's negation, or not a denial: left alone
+    ("it was not clear if the crater was caused by a meteorite", None),
+    ("officials could not confirm the payments", None),
+    ("a meteorite could not be ruled out", None),
+    ("the airlines, which are not missing any planes, reported nothing", None),
+    ("Knightscope built the robot but Microsoft is not one of its testers", None),
+    ("Russia may not have paid the militants", None),        # a hedge, not a denial
+    ("Russia paid the militants", None),
+])
+def test_the_positive_proposition_of_a_negated_main_clause(content, positive):
+    from stance.stages.judge import positive_form
+
+    assert positive_form(content) == positive
+
+
+def test_asserting_not_p_reads_as_denying_p():
+    """"Iraq said the woman was not his wife" denies what "Lebanon detained his wife" asserts: NLI compares
+    the positive proposition, and the attitude flips (a denied negation is an assertion)."""
+    from stance.stages.judge import reading
+
+    text = "An Iraqi official said the woman detained in Lebanon was not the wife of al-Baghdadi."
+    c = _said(text, "An Iraqi official", "said", "the woman detained in Lebanon was not the wife of al-Baghdadi")
+    assert reading(c) == ("the woman detained in Lebanon was the wife of al-Baghdadi", "denies")
+    text = "Gillian Rosenberg said that she has not been captured."
+    c = _said(text, "Gillian Rosenberg", "said", "that she has not been captured")
+    assert reading(c) == ("Gillian Rosenberg has been captured", "denies")   # the pronoun still names her
+    c = _said("Mujahid denied that the group has never needed funds.", "Mujahid", "denied",
+              "that the group has never needed funds", "denies")
+    assert reading(c) == ("the group has needed funds", "asserts")
+    doubt = _said("Experts doubt that Russia did not pay.", "Experts", "doubt", "that Russia did not pay", "doubts")
+    assert reading(doubt) == ("Russia did not pay", "doubts")               # a doubt keeps its content
+
+
+@pytest.mark.parametrize("content, reading", [
+    ("the congressman's claim that ISIS fighters crossed the border", "ISIS fighters crossed the border"),
+    ("rumors that its robots are roaming the campus", "its robots are roaming the campus"),
+    ("intelligence reports that Russia has been paying bounties", "Russia has been paying bounties"),
+    ("the claims of ISIS members at the border", "the claims of ISIS members at the border"),   # no "that": a thing
+])
+def test_the_claim_that_p_reads_as_p(content, reading):
+    c = _said(f"Officials denied {content}.", "Officials", "denied", content, "denies")
+    assert nli_content(c) == reading

@@ -81,3 +81,13 @@ def test_near_duplicate_contents_are_not_sent_to_the_model():
     assert not [p for p in scorer.asked if "bounties" in p[0] and len(p[0]) < 30]   # no content pair asked
     assert len(scorer.asked) == 2                                          # the two sentence directions only
     assert s.content_forward[0] == s.content_backward[0] == 1.0 and s.relation == "denies"
+
+
+def test_a_negated_assertion_denies_what_the_other_side_asserts():
+    """"Iraq said the woman was not his wife" against "the woman was his wife": NLI reads the two positive
+    propositions (near-duplicates, so entailment), and the relation is a denial, not a support."""
+    a = claim("a#1", "a", "The woman detained in Lebanon was the wife of al-Baghdadi.")
+    b = attributed("b#1", "b", "An Iraqi official said the woman detained in Lebanon was not the wife of al-Baghdadi.",
+                   "the woman detained in Lebanon was not the wife of al-Baghdadi.", "asserts")
+    [s] = score_pairs([ClaimPair(a, b, 0.9, 0.9, 0.9)], FixedScorer())
+    assert s.relation == "denies" and s.judgement.direction == "b" and s.score == pytest.approx(1.0)

@@ -202,15 +202,16 @@ def judged_inputs(pairs: list[LabelledPair], scorer: Scorer, batch_size: int | N
 
 def judged_labels(claims, probs, labels: tuple[str, ...], opts) -> tuple[list[str], np.ndarray]:
     """The NLI label each pair's judgement maps to (``relation_label``), and support / rest / conflict."""
-    from stance.stages.judge import judge_contents
+    from stance.stages.judge import judge_contents, reading
 
     e, c, n = labels.index("entailment"), labels.index("contradiction"), len(claims)
     pred, shown = [], np.zeros((n, 3))
     for i, (a, b) in enumerate(claims):
-        j, f, _ = judge_contents(a, b, probs[i], probs[n + i], labels, 1.0, opts)
+        ra, rb = reading(a), reading(b)
+        j, f, _ = judge_contents(a, b, probs[i], probs[n + i], labels, 1.0, opts, readings=(ra, rb))
         # the premise entails the hypothesis in its own direction: for a denial against an assertion
         # ("Iraq denied she is his wife" -> "she is not his wife, says Iraq") that is the contents contradicting
-        opposite = {a.attitude, b.attitude} == {"asserts", "denies"}
+        opposite = {ra[1], rb[1]} == {"asserts", "denies"}
         pred.append(relation_label(j, a, b, float(f[c] if opposite else f[e]), opts.support_threshold))
         shown[i] = [j.support, max(0.0, 1 - j.support - j.score), j.score]
     return pred, shown

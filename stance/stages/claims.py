@@ -115,6 +115,10 @@ def tagged_attributions(text: str, start: int, spans, author: str, previous, pre
 MIN_SECOND_WORDS = 3   # a second attribution in a sentence needs a content that can state something
 
 
+_FUNCTION_WORDS = frozenset({"in", "with", "at", "on", "of", "for", "to", "by", "from", "into", "about", "and", "or",
+                             "but", "the", "a", "an", "as", "that", "has", "have", "had", "is", "was", "were", "are"})
+
+
 def _spans_in(spans, start: int, text: str) -> list[tuple[str, int, int]]:
     """The tagger's (role, start, end) spans clipped to the sentence text[start:...], relative to it."""
     end = start + len(text)
@@ -164,7 +168,8 @@ def tagged_attribution(text: str, start: int, spans, author: str, previous, prev
     segs = sorted(c for c in contents if c == primary or not any(
         min(c[1], primary[1]) <= x[1] < max(c[0], primary[0]) or (split and gap(x, c) < gap(cue, c))
         for x in others))
-    sources = [x for x in inside if x[0] == "Source"]
+    # a stray one-word "source" the tagger reads in a preposition or article ("in", "with") is noise
+    sources = [x for x in inside if x[0] == "Source" and text[x[1]:x[2]].strip().lower() not in _FUNCTION_WORDS]
     rules = None
 
     def by_rules():  # the rules' reading, only when the tagger leaves the source open

@@ -18,6 +18,9 @@ Taliban-linked militants" is incompatible with denying "the Taliban have ties to
 agency", but denying "Russia paid bounties" leaves "Russia cultivates ties with the Taliban" standing.
 Near-duplicate contents (the same words up to quotes, dashes or a dateline, and no negation or number
 on one side only) state the same proposition: E = 1, C = 0, whatever the model says.
+A content whose main clause is negated is read as its positive proposition with the opposite attitude
+("X said the woman was not his wife": X denies that she was), so asserting not-P meets asserting P as a
+denial, through E>, which the model reads better than a contradiction between the two sentences.
 A doubt is a weaker commitment than a denial, so it scales by ``doubt_weight``.  Otherwise the
 pair ``supports`` when support clears its threshold, is ``neutral`` when the sentences are related
 (similarity >= ``related_floor``), and ``unrelated`` when not.  ``score`` is the conflict score:
@@ -33,7 +36,7 @@ from difflib import SequenceMatcher
 RELATIONS = ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")
 CONFLICTS = ("contradicts", "denies", "disputes")
 _SUBJECT_PRONOUN = re.compile(r"^(he|she)\b", re.I)
-_THAT = re.compile(r"^(?:that|whether|if)\s+", re.I)   # "denied [that] P": the complementizer is not P
+_THAT = re.compile(r"^(?:that|whether|if),?\s+", re.I)   # "denied [that] P": the complementizer is not P
 
 
 @dataclass(frozen=True)
@@ -118,20 +121,22 @@ def near_duplicate(a: str, b: str, ratio: float = 0.85) -> bool:
 
 
 def judge_contents(a, b, forward, backward, labels: tuple[str, ...], similarity: float,
-                   opts: JudgeOptions = JudgeOptions(), duplicate: bool | None = None):
-    """The judgement of claims ``a`` and ``b`` from NLI of their contents (``forward``: a -> b).
+                   opts: JudgeOptions = JudgeOptions(), duplicate: bool | None = None, readings=None):
+    """The judgement of claims ``a`` and ``b`` from NLI of their contents (``forward``: a -> b), with
+    the attitudes their readings give (``readings``: both ``reading``s, when the caller has them).
     Near-duplicate contents entail both ways whatever the model said (``duplicate``: already known
     by the caller, else tested here).  Returns the judgement and the content probabilities it used."""
     import numpy as np
 
     e = labels.index("entailment")
+    (text_a, attitude_a), (text_b, attitude_b) = readings or (reading(a), reading(b))
     if duplicate is None:
-        duplicate = near_duplicate(nli_content(a), nli_content(b))
+        duplicate = near_duplicate(text_a, text_b)
     if duplicate:  # the model reads some reworded quotes as contradiction
         forward = backward = np.eye(len(labels))[e]
     c = labels.index("contradiction") if "contradiction" in labels else None
     con = (lambda p: float(p[c])) if c is not None else (lambda p: 0.0)  # noqa: E731
-    j = judge(a.attitude, b.attitude, float(forward[e]), float(backward[e]), con(forward), con(backward),
+    j = judge(attitude_a, attitude_b, float(forward[e]), float(backward[e]), con(forward), con(backward),
               similarity, opts)
     return j, forward, backward
 
@@ -145,6 +150,16 @@ _NOUN_PHRASE = re.compile(r"^(?:the|a|an|this|these|that|those|such|its|their|hi
 
 
 def nli_content(claim) -> str:
+    """The text of a claim's content as NLI reads it (``reading``)."""
+    return reading(claim)[0]
+
+
+def read_attitude(claim) -> str:
+    """The attitude toward the content as NLI reads it (``reading``): a negated assertion denies."""
+    return reading(claim)[1]
+
+
+def reading(claim) -> tuple[str, str]:
     """The text of a claim's content as NLI reads it: without a leading "that", and a leading "he"/"she"
     becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed").  A content
     that points back ("such a relationship") reads as the claim it stands for (``resolved_content``);
@@ -153,24 +168,32 @@ def nli_content(claim) -> str:
     A verdict reads as what it finds ("accused Russia of arming the Taliban" -> "Russia was arming the
     Taliban"), a dismissal as what it dismisses ("the story as a hoax" -> "the story"), a denied knowledge
     or involvement as the source's own ("X had knowledge of P"), and an asserted content that is no
-    clause ("a complacent stance toward | Moscow") as its whole sentence."""
+    clause ("a complacent stance toward | Moscow") as its whole sentence.  "The claim that P" reads as P.
+    A content whose main clause is negated ("the woman was not his wife") reads as the positive
+    proposition with the opposite attitude: asserting not-P is denying P, so the judgement compares
+    what the other side asserts with P itself.  Returns (text, attitude)."""
+    attitude = claim.attitude
     if claim.resolved_content:
-        return propositional(_THAT.sub("", claim.resolved_content, count=1))
+        return propositional(_THAT.sub("", claim.resolved_content, count=1)), attitude
     text = _DISMISSED_AS.sub("", _THAT.sub("", claim.content or claim.text, count=1))
+    text = _CLAIM_THAT.sub("", text, count=1)
     if len(_words(text)) < MIN_CONTENT_WORDS and _NOUN_PHRASE.match(text.strip(" “\"'‘")):
-        return propositional(claim.text)
+        return propositional(claim.text), attitude
     if claim.attributed and _VERDICT_VERBS.intersection((claim.verb or "").split()[-1:]):
         text = accused_of(text)
     if claim.attributed and claim.attitude in ("denies", "doubts") and _SELF_NOUN.match(text):
         # "Trump disclaimed knowledge of the matter": what he denies is that he had it
         text = f"{_name(claim)} had " + _SELF_NOUN.sub("", text, count=1)
-    if claim.attitude == "asserts" and (not is_clause(text) or _AUX_ONLY.match(claim.verb or "")):
+    positive = positive_form(text) if attitude in _FLIPPED else None
+    if positive and is_clause(positive):  # before the clause test: "Managua explosion not a meteorite"
+        text, attitude = positive, _FLIPPED[attitude]
+    elif claim.attitude == "asserts" and (not is_clause(text) or _AUX_ONLY.match(claim.verb or "")):
         # a stance toward a thing ("a complacent stance toward | Moscow", "an eager supporter of | the
         # peace process") or a fragment: what the source asserts is the whole sentence
-        return propositional(claim.text)
+        return propositional(claim.text), attitude
     if claim.attributed and _SUBJECT_PRONOUN.match(text):
         text = _SUBJECT_PRONOUN.sub(_name(claim), text, count=1)
-    return propositional(text)
+    return propositional(text), attitude
 
 
 def _name(claim) -> str:
@@ -236,17 +259,23 @@ def is_clause(text: str) -> bool:
                                                                     for w in words)))
 
 
-def content_reader():
-    """``nli_content`` remembered per claim id: pairs share claims (each claim has up to top_k partners),
+def reading_memo():
+    """``reading`` remembered per claim id: pairs share claims (each claim has up to top_k partners),
     so a stage that reads every pair's two contents computes each claim's reading once."""
-    memo: dict[str, str] = {}
+    memo: dict[str, tuple[str, str]] = {}
 
-    def read(claim) -> str:
-        text = memo.get(claim.id)
-        if text is None:
-            text = memo[claim.id] = nli_content(claim)
-        return text
+    def read(claim) -> tuple[str, str]:
+        found = memo.get(claim.id)
+        if found is None:
+            found = memo[claim.id] = reading(claim)
+        return found
     return read
+
+
+def content_reader():
+    """``nli_content`` remembered per claim id (``reading_memo``)."""
+    read = reading_memo()
+    return lambda claim: read(claim)[0]
 
 
 _HEDGE_ADVERB = re.compile(r"\b(?:reportedly|allegedly|purportedly|supposedly|apparently),?\s+", re.I)
@@ -270,3 +299,54 @@ def propositional(text: str) -> str:
         text = rest[:1].upper() + rest[1:] if text[:1].isupper() else rest
     text = _HEDGE_ADVERB.sub("", text)
     return _HEDGE_RAISING.sub(lambda m: _RAISED.get((m[1].lower(), m[2].lower()), m[1]), text)
+
+
+# "the claim that P", "rumors that P", "the congressman's claim that P": what is compared is P
+_CLAIM_THAT = re.compile(
+    r"^(?:the\s+|a\s+|these\s+|those\s+|(?:his|her|their|its)\s+|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}['’]s?\s+|"
+    r"[a-z]+['’]s\s+)?(?:[\w-]+\s+)?(?:claims?|rumou?rs?|reports?|allegations?|suggestions?|assertions?|accusations?|"
+    r"stor(?:y|ies)|speculation|notion|idea)\s+that\s+(?=\S)", re.I)
+
+# a main clause negated by its auxiliary ("was not", "haven't", "has never"), or a bare "never"
+_FLIPPED = {"asserts": "denies", "denies": "asserts"}
+# (not "may not" / "might not": a hedge, not a denial)
+_AUX = r"(?:is|are|was|were|am|has|have|had|do|does|did|will|would|can|could|shall|should|must)"
+_NEGATED = re.compile(rf"\b(?P<aux>{_AUX})\s+(?:not|never)\s+|\b(?P<naux>is|are|was|were|has|have|had|does|do|did|"
+                      r"wo|would|ca|could|should)n[’']t\s+|\b(?P<cannot>cannot)\s+|\bnever\s+", re.I)
+_CONTRACTED = {"wo": "will", "ca": "can"}
+# the negation belongs to the main clause only when nothing before it opens another clause
+_CLAUSE_BEFORE = re.compile(r"[,;:–—(]|\s-\s|\b(?:that|which|who|whom|whose|whether|if|because|while|although|though|when|"
+                            r"where|as|since|after|before|unless|until|and|but|or|so|than|said|says|say|why|how|what)\b", re.I)
+# "not clear", "could not confirm", "not yet known", "cannot be ruled out": withheld knowledge is a doubt
+# (the cue's business), not the negation of a proposition; nor is "not only", "not just", "not until"
+_NOT_A_DENIAL = re.compile(r"^(?:yet\s+|immediately\s+|been\s+|be\s+|able\s+to\s+|entirely\s+|fully\s+)*"
+                           r"(?:clear|known|sure|certain|confirm\w*|verif\w*|corroborat\w*|ruled\s+out|rule\s+out|prove\w*|"
+                           r"establish\w*|determined|only|just|long|until|respond\w*|comment\w*|return\w*|repl\w+|"
+                           r"available|aware|know|knew|yet|exclude\w*|deny|denied)\b", re.I)
+# "No, our meteorologist was not …", "Contrary to reports, she has not …": the frame of an answer
+_ANSWER = re.compile(r"^(?:no|nope)\s*[,!.:]\s*|^(?:contrary\s+to\s+[^,]{1,40}|in\s+fact|however|instead|so\s+far|"
+                     r"indeed|actually|in\s+reality),\s*", re.I)
+# a headline "Managua explosion not a meteorite": a noun phrase, "not", a noun phrase
+_HEADLINE_NOT = re.compile(r"^(?P<np>[^,;:]{3,60}?)\s+not\s+(?P<rest>(?:a|an|the|his|her|their|its)\s+.+)$", re.I)
+_MAX_SUBJECT_WORDS = 14
+
+
+def positive_form(text: str) -> str | None:
+    """The positive proposition of a content whose main clause is negated, else None:
+    "the woman was not the wife of al-Baghdadi" -> "the woman was the wife of al-Baghdadi",
+    "terrorists haven't crossed the border" -> "terrorists have crossed the border",
+    "Managua explosion not a meteorite" -> "Managua explosion is a meteorite".  A negation inside a
+    subordinate clause, after a conjunction, or on withheld knowledge ("it was not clear") is left."""
+    text = _ANSWER.sub("", text.strip(" “\"'‘"), count=1)
+    m = _NEGATED.search(text)
+    if m:
+        before, after = text[:m.start()], text[m.end():]
+        if (not before.strip() or len(before.split()) > _MAX_SUBJECT_WORDS or _CLAUSE_BEFORE.search(before)
+                or _NOT_A_DENIAL.match(after)):
+            return None
+        aux = m["aux"] or _CONTRACTED.get((m["naux"] or "").lower(), m["naux"]) or ("can" if m["cannot"] else "")
+        return before + (aux + " " if aux else "") + after
+    h = _HEADLINE_NOT.match(text)
+    if h and not is_clause(h["np"]) and not _CLAUSE_BEFORE.search(h["np"]):
+        return f"{h['np']} is {h['rest']}"
+    return None

@@ -213,12 +213,12 @@ def ranked_with_restatements(scored: list[ScoredPair]) -> list[tuple[ScoredPair,
     """The ranking with one row per conflict: a pair whose two sides restate a better-ranked pair's
     (same document, source, attitude and content as NLI reads it, e.g. a spokesman's two sentences
     that both deny the story) is listed under that pair as (claim_a, claim_b) instead of taking a rank."""
-    from stance.stages.judge import content_reader
+    from stance.stages.judge import reading_memo
 
-    read = content_reader()
+    read = reading_memo()
 
-    def side(c):
-        return c.doc_id, c.speaker_id or c.speaker, c.attitude, read(c)
+    def side(c):   # the attitude as read: "X is not P" restates a denial of P
+        return c.doc_id, c.speaker_id or c.speaker, *read(c)
 
     ranked = sorted(scored, key=lambda s: (-s.score, s.pair.a.id, s.pair.b.id))
     first: dict[tuple, int] = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stance.stages.judge import JudgeOptions, Judgement, content_reader, judge_contents, near_duplicate
+from stance.stages.judge import JudgeOptions, Judgement, judge_contents, near_duplicate, reading_memo
 from stance.stages.pairs import ClaimPair
 from stance.models.scorer import Scorer
 
@@ -112,8 +112,9 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
         return []
     opts = judge_options or JudgeOptions()
     sent = [(p.a.text, p.b.text) for p in pairs]
-    read = content_reader()
-    cont = [(read(p.a), read(p.b)) for p in pairs]
+    read = reading_memo()
+    readings = [(read(p.a), read(p.b)) for p in pairs]
+    cont = [(ra[0], rb[0]) for ra, rb in readings]
     # near-duplicate contents entail each other whatever the model says (judge_contents): not scored
     dup = [near_duplicate(x, y) for x, y in cont]
     cont = [(x, x) if d else (x, y) for (x, y), d in zip(cont, dup)]
@@ -128,7 +129,8 @@ def score_pairs(pairs: list[ClaimPair], scorer: Scorer, batch_size: int | None =
     for i, p in enumerate(pairs):
         f, b = np.round(fwd[i].astype(float), 5), np.round(bwd[i].astype(float), 5)
         j, cf, cb = judge_contents(p.a, p.b, np.round(cfwd[i].astype(float), 5),
-                                   np.round(cbwd[i].astype(float), 5), labels, p.similarity, opts, dup[i])
+                                   np.round(cbwd[i].astype(float), 5), labels, p.similarity, opts, dup[i],
+                                   readings[i])
         out.append(ScoredPair(
             pair=p, labels=labels, forward=tuple(f.tolist()), backward=tuple(b.tolist()),
             support=round(float(combine(f[e], b[e], support_combine)), 5),
