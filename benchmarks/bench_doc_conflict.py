@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stance.stages.claims import ClaimOptions, extract_all  # noqa: E402
-from stance.config import load_yaml  # noqa: E402
 from stance.stages.corpus import Corpus, Document  # noqa: E402
 from stance.data.stance_csv import read_fnc_csvs  # noqa: E402
 from stance.stages.matrices import _top_mean, doc_conflict  # noqa: E402
 from stance.stages.pairs import PairOptions, candidate_pairs  # noqa: E402
 from stance.stages.scores import score_pairs  # noqa: E402
+from stance.stages.judge import JudgeOptions  # noqa: E402
 
 VARIANTS = {
     "sentence_nli_topk (before)": lambda items, k: _top_mean([s.contradiction or 0.0 for s in items], k),
@@ -114,6 +114,7 @@ def main() -> int:
     ap.add_argument("--disagree", type=int, default=2, help="disagree bodies per headline (at most)")
     ap.add_argument("--model", default=str(ROOT / "models" / "stance-nli-minilm"))
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--config", help="a config overlay, as for stance run (claims, pairs, judge, matrices)")
     ap.add_argument("--json")
     a = ap.parse_args()
     data_dir = Path(a.data)
@@ -125,7 +126,10 @@ def main() -> int:
     from stance.models.factory import load_scorer
 
     data = read_fnc_csvs(data_dir / "train_bodies.csv", data_dir / "train_stances.csv")
-    cfg = load_yaml(ROOT / "configs" / "default.yaml")
+    from stance.pipeline import load_config
+
+    cfg, _ = load_config(a.config)
+    judge_opts = JudgeOptions.from_config(cfg["judge"])
     copts, popts = ClaimOptions.from_config(cfg["claims"]), PairOptions.from_config(cfg["pairs"])
     k = int(cfg["matrices"]["doc_top_k"])
     base = load_scorer(a.model)
@@ -146,7 +150,7 @@ def main() -> int:
     for hi, (head, agree, disagree) in enumerate(heads):
         docs = tuple(Document(id=f"b{b}", text=data.bodies[b]) for b in agree + disagree)
         claims = extract_all(Corpus(docs, f"fnc:{head[:30]}"), copts, tagger)
-        scored = score_pairs(candidate_pairs(claims, popts), scorer)
+        scored = score_pairs(candidate_pairs(claims, popts), scorer, judge_options=judge_opts)
         scorer.save()
         attitudes = {d.id: [c.attitude for c in claims if c.doc_id == d.id] for d in docs}
         n_claims += len(claims)

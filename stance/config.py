@@ -140,6 +140,7 @@ class JudgeConfig(Section):
     support_threshold: float = Field(0.5, ge=0, le=1)
     doubt_weight: float = Field(0.8, ge=0, le=1)
     related_floor: float = Field(0.35, ge=-1, le=1)
+    opposed_combine: Literal["mean", "max"] = "mean"
 
 
 class MatricesConfig(Section):

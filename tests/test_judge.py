@@ -231,3 +231,22 @@ def test_asserting_not_p_reads_as_denying_p():
 def test_the_claim_that_p_reads_as_p(content, reading):
     c = _said(f"Officials denied {content}.", "Officials", "denied", content, "denies")
     assert nli_content(c) == reading
+
+
+def test_opposed_combine_max_takes_either_directions_contradiction():
+    """The model often reads a contradiction in one direction only: mean halves it, max keeps it."""
+    args = ("asserts", "asserts", 0.05, 0.05, 0.80, 0.10, 0.9)
+    assert judge(*args, OPTS).relation == "neutral"                                  # C = 0.45
+    j = judge(*args, JudgeOptions(0.5, 0.5, 0.8, 0.35, opposed_combine="max"))
+    assert j.relation == "contradicts" and j.score == pytest.approx(0.8)
+    assert JudgeOptions.from_config({"opposed_combine": "max"}).opposed_combine == "max"
+
+
+def test_opposed_combine_is_validated(tmp_path):
+    from stance.errors import StanceError
+    from stance.pipeline import load_config
+
+    bad = tmp_path / "x.yaml"
+    bad.write_text("judge:\n  opposed_combine: maximum\n")
+    with pytest.raises(StanceError, match="opposed_combine"):
+        load_config(bad)

@@ -3,7 +3,8 @@
 Inputs per pair: the two claims' attitudes (asserts / denies / doubts) and NLI of their *contents*
 in both directions.  Let E = max(P(entail, a->b), P(entail, b->a)) ("the contents state the same
 proposition", either one implying the other), E> = P(entail, asserted content -> denied or doubted
-content), and C = mean(P(contradiction)) over both directions ("the contents are incompatible").
+content), and C = mean(P(contradiction)) over both directions ("the contents are incompatible";
+``opposed_combine: max`` takes either direction's reading instead).
 
   attitudes            conflict score              relation if conflict >= threshold   support
   asserts / asserts    C                           contradicts                         E
@@ -45,11 +46,13 @@ class JudgeOptions:
     support_threshold: float = 0.5
     doubt_weight: float = 0.8
     related_floor: float = 0.35
+    opposed_combine: str = "mean"   # C over the two directions: "mean", or "max" (either direction's reading)
 
     @classmethod
     def from_config(cls, cfg: dict) -> "JudgeOptions":
         return cls(float(cfg.get("conflict_threshold", 0.5)), float(cfg.get("support_threshold", 0.5)),
-                   float(cfg.get("doubt_weight", 0.8)), float(cfg.get("related_floor", 0.35)))
+                   float(cfg.get("doubt_weight", 0.8)), float(cfg.get("related_floor", 0.35)),
+                   str(cfg.get("opposed_combine", "mean")))
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Judgement:
 def judge(attitude_a: str, attitude_b: str, ent_ab: float, ent_ba: float, con_ab: float, con_ba: float,
           similarity: float, opts: JudgeOptions = JudgeOptions()) -> Judgement:
     same = max(ent_ab, ent_ba)
-    opposed = (con_ab + con_ba) / 2
+    opposed = max(con_ab, con_ba) if opts.opposed_combine == "max" else (con_ab + con_ba) / 2
     pair = {attitude_a, attitude_b}
     direction = None
     if pair == {"asserts"}:
