@@ -132,24 +132,29 @@ def _claim(cid, doc, text, speaker, attitude, content=None, cue=None):
 
 def _hand_report(tmp_path):
     """A report rendered from hand-made judgements: what a reader sees, checked line by line."""
-    from stance.stages.corpus import Corpus, Document
+    from stance.stages.corpus import Document
     from stance.stages.judge import Judgement
-    from stance.stages.matrices import claim_matrix, doc_matrix
-    from stance.stages.pairs import ClaimPair
-    from stance.stages.report import ReportData, write_report
-    from stance.stages.scores import ScoredPair
 
     a_text = "Mujahid denied that the Taliban took Russia's money & said it's \"a smear\" <b>."
     b_text = "Russia paid bounties to the Taliban, officials said."
     docs = (Document("nyt", a_text, "NYT account", "New York Times"), Document("trt", b_text, "TRT", "TRT World"))
     a = _claim("nyt#001", "nyt", a_text, "Mujahid", "denies", "the Taliban took Russia's money", "denied")
     b = _claim("trt#001", "trt", b_text, "officials", "asserts", "Russia paid bounties to the Taliban", "said")
+    return _report_of(tmp_path, docs, a, b, Judgement("denies", 0.9, 0.05, 0.9, 0.05, "a"))
+
+
+def _report_of(tmp_path, docs, a, b, judgement):
+    from stance.stages.corpus import Corpus
+    from stance.stages.matrices import claim_matrix, doc_matrix
+    from stance.stages.pairs import ClaimPair
+    from stance.stages.report import ReportData, write_report
+    from stance.stages.scores import ScoredPair
+
     s = ScoredPair(ClaimPair(a, b, 0.8, 0.8, 0.8), ("entailment", "neutral", "contradiction"), (0.1, 0.8, 0.1),
-                   (0.1, 0.8, 0.1), 0.1, 0.1, (0.1, 0.1, 0.8), (0.9, 0.05, 0.05),
-                   Judgement("denies", 0.9, 0.05, 0.9, 0.05, "a"))
+                   (0.1, 0.8, 0.1), 0.1, 0.1, (0.1, 0.1, 0.8), (0.9, 0.05, 0.05), judgement)
     scored = (s,)
     data = ReportData(Corpus(docs, "hand"), (a, b), scored, claim_matrix([a, b], list(scored)),
-                      doc_matrix(["nyt", "trt"], list(scored)), (),
+                      doc_matrix([d.id for d in docs], list(scored)), (),
                       {"corpus": {"location": "hand"}, "model": {"name_or_path": "m", "weights_sha256": "0" * 64,
                                                                  "temperature": 1.0},
                        "versions": {"stance": "0"}, "counts": {"claims_per_doc": {"nyt": 1, "trt": 1}},
@@ -188,3 +193,26 @@ def test_report_leads_with_who_contradicts_whom(tmp_path):
     assert rows[0]["source_a"] == "Mujahid" and rows[0]["content_b"] == "Russia paid bounties to the Taliban"
     speakers = (out / "matrix_speakers.csv").read_text().splitlines()
     assert speakers[0].startswith("speaker,") and len(speakers) == 3
+
+
+def test_a_negated_content_shows_what_the_judgement_compared(tmp_path):
+    """"Iraq said the woman was not his wife" against "the army detained his wife" is a denial: the report
+    says so beside the claim, and contradictions.jsonl keeps the attitude as written and as read."""
+    from stance.stages.corpus import Document
+    from stance.stages.judge import Judgement
+
+    a_text = "An Iraqi official said the woman detained in Lebanon was not the wife of al-Baghdadi."
+    b_text = "The Lebanese army detained the wife of al-Baghdadi."
+    docs = (Document("ap", a_text, "AP", "AP"), Document("leb", b_text, "Lebanon", "L"))
+    a = _claim("ap#001", "ap", a_text, "An Iraqi official", "asserts",
+               "the woman detained in Lebanon was not the wife of al-Baghdadi", "said")
+    b = _claim("leb#001", "leb", b_text, "leb (author)", "asserts")
+    out = _report_of(tmp_path, docs, a, b, Judgement("denies", 0.7, 0.1, 0.7, 0.1, "a"))
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "\n     - a negated content, read as denying: “the woman detained in Lebanon was the wife of al-Baghdadi”" in md
+    assert md.count("read as denying") == 1                   # the plain assertion gets no such line
+    [row] = [json.loads(x) for x in (out / "contradictions.jsonl").read_text().splitlines()]
+    assert (row["attitude_a"], row["read_attitude_a"], row["read_attitude_b"]) == ("asserts", "denies", "asserts")
+    assert row["read_a"] == "the woman detained in Lebanon was the wife of al-Baghdadi"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "a negated content, read as denying: “the woman detained in Lebanon was the wife of al-Baghdadi”" in html

@@ -162,6 +162,14 @@ def read_attitude(claim) -> str:
     return reading(claim)[1]
 
 
+def flipped_reading(claim) -> tuple[str, str] | None:
+    """(attitude as read, proposition) when the judgement reads a negated content as the opposite
+    attitude toward its positive proposition ("the woman was not his wife": denies "the woman was his
+    wife"); None otherwise.  The reports show it beside the claim, so a reader sees what was compared."""
+    text, attitude = reading(claim)
+    return (attitude, text) if attitude != claim.attitude else None
+
+
 def reading(claim) -> tuple[str, str]:
     """The text of a claim's content as NLI reads it: without a leading "that", and a leading "he"/"she"
     becomes the source's name ("Trump denied that he was briefed" -> "Trump was briefed").  A content

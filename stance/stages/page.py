@@ -71,6 +71,14 @@ def _order(matrix: np.ndarray) -> list[int]:
     return [int(i) for i in leaves_list(z)]
 
 
+def _flipped(c) -> str | None:
+    """"read as denying: P" for a negated content the judgement reads as its positive proposition."""
+    from stance.stages.judge import flipped_reading
+
+    f = flipped_reading(c)
+    return None if f is None else f"a negated content, read as {'denying' if f[0] == 'denies' else 'asserting'}: “{f[1]}”"
+
+
 def oriented(s: ScoredPair):
     """(negative side, positive side) for denies / disputes; (a, b) otherwise."""
     if s.judgement and s.judgement.direction == "b":
@@ -155,7 +163,7 @@ def page_data(data, max_pairs: int = 1500, speakers=None, ranked: tuple[list, li
         claim_index[c.id] = len(claims_out)
         claims_out.append({"id": c.id, "doc": doc_index[c.doc_id], "text": c.text, "speaker": c.speaker_id or c.speaker,
                            "source": c.speaker, "cue": c.cue, "attitude": c.attitude, "content": c.content,
-                           "refers": c.resolved_content or None, "marks": _marks(c, texts[c.doc_id]), "para": para_index[key], "at": c.start - off})
+                           "refers": c.resolved_content or None, "reads": _flipped(c), "marks": _marks(c, texts[c.doc_id]), "para": para_index[key], "at": c.start - off})
         return claim_index[c.id]
 
     pairs_out = []

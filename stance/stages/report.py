@@ -20,7 +20,7 @@ from stance.stages.claims import Claim
 from stance.stages.corpus import Corpus
 from stance.errors import StanceError
 from stance.iohelpers import atomic_write_text
-from stance.stages.judge import CONFLICTS
+from stance.stages.judge import CONFLICTS, flipped_reading, reading, reading_memo
 from stance.stages.page import embed_json, oriented, page_data, segments
 from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_supports, ranked_with_restatements,
                        speaker_matrix)
@@ -134,14 +134,18 @@ def _pair_record(s: ScoredPair) -> dict:
             "judgement_support": j.support if j else None}
 
 
-def _contradiction_record(rank: int, s: ScoredPair, threshold: float, restated=()) -> dict:
+def _contradiction_record(rank: int, s: ScoredPair, threshold: float, restated=(), read=reading) -> dict:
     a, b = s.pair.a, s.pair.b
+    ra, rb = read(a), read(b)
     return {"rank": rank, "score": s.score, "relation": s.relation, "flagged": is_conflict(s),
             "doc_a": a.doc_id, "doc_b": b.doc_id, "claim_a": a.id, "claim_b": b.id,
             "text_a": a.text, "text_b": b.text,
             "source_a": a.speaker, "source_b": b.speaker, "speaker_a": a.speaker_id or a.speaker,
             "speaker_b": b.speaker_id or b.speaker, "cue_a": a.cue, "cue_b": b.cue,
             "attitude_a": a.attitude, "attitude_b": b.attitude, "content_a": a.content, "content_b": b.content,
+            # what the judgement compared: the contents as NLI read them, and the attitudes toward those
+            # ("X said P was not true" reads as X denying P)
+            "read_a": ra[0], "read_b": rb[0], "read_attitude_a": ra[1], "read_attitude_b": rb[1],
             "content_span_a": _span(a.content_span), "content_span_b": _span(b.content_span),
             "verb_a": a.verb, "verb_b": b.verb, "denial_a": a.is_denial, "denial_b": b.is_denial,
             "span_a": [a.start, a.end], "span_b": [b.start, b.end], "support": s.support,
@@ -187,6 +191,7 @@ def _env():
                       autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.2f}"
+    env.globals["flipped"] = flipped_reading
     return env
 
 
@@ -231,7 +236,8 @@ def render(data: ReportData) -> dict[str, str]:
     files["doc_pairs.csv"] = _doc_pairs_csv(dm)
     files["claims.jsonl"] = _jsonl(claim_record(c) for c in data.claims)
     files["pairs.jsonl"] = _jsonl(_pair_record(s) for s in data.scored)
-    files["contradictions.jsonl"] = _jsonl(_contradiction_record(i + 1, s, data.contradiction_threshold, restated)
+    read = reading_memo()   # each claim's reading once, however many rows it is on
+    files["contradictions.jsonl"] = _jsonl(_contradiction_record(i + 1, s, data.contradiction_threshold, restated, read)
                                            for i, (s, restated) in enumerate(ranked))
     if data.targets:
         files["target_stances.jsonl"] = _jsonl({"doc": t.doc_id, "target": t.target, "stance": t.stance,

@@ -72,7 +72,8 @@
                                  c.cue ? el("span", { cls: "doc", text: " · cue “" + c.cue + "”" }) : null,
                                  el("span", { cls: "doc", title: d.title || d.id, text: " · " + where + " " }), btn]),
       sentence(c),
-      c.refers ? el("div", { cls: "refers", text: "refers back to the story: “" + c.refers + "”" }) : null, ctx]);
+      c.refers ? el("div", { cls: "refers", text: "refers back to the story: “" + c.refers + "”" }) : null,
+      c.reads ? el("div", { cls: "refers", text: c.reads }) : null, ctx]);
   }
   function card(p) {
     var a = claim(p.a), b = claim(p.b);
