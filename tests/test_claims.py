@@ -49,7 +49,12 @@ def test_every_span_is_an_offset_into_the_document_text():
         assert c.start <= c.content_span[0] <= c.content_span[1] <= c.end
         assert c.content_spans == (c.content_span,)
         if c.cue_span:
-            assert c.start <= c.cue_span[0] < c.cue_span[1] <= c.end
+            if c.cue_span[1] <= c.start:   # a colon frame before it ("Lawrence Franklin writes:")
+                assert text[c.cue_span[1]:c.start].strip() == ":", text[c.cue_span[0]:c.start]
+            elif c.cue_span[0] >= c.end:   # a frame after a quotation ("“P.” Mujahid said.")
+                assert len(text[c.end:c.cue_span[0]].split()) <= 6
+            else:
+                assert c.start <= c.cue_span[0] < c.cue_span[1] <= c.end
             assert text[c.cue_span[0]:c.cue_span[1]].lower() in (c.cue or "").lower()
         if c.source_span:
             written = text[c.source_span[0]:c.source_span[1]]
@@ -302,3 +307,23 @@ def test_a_one_word_source_the_tagger_reads_in_a_preposition_is_not_the_speaker(
                             ("Content", "she has not been captured")])
     [c] = extract_claims(Document(id="d", source="Paper", text=text), OPTS, tagger=tagger)
     assert c.speaker == "Gillian Rosenberg" and c.content == "she has not been captured"
+
+
+def test_a_colon_frame_gives_its_source_to_the_sentence_after_it():
+    """"Lawrence Franklin writes: Iran's bounty program began in 2010." — split into two sentences, the
+    frame makes no claim and the next sentence is Franklin's, its source and cue spans in the frame."""
+    text = "Iran pays bounties, officials say. Lawrence Franklin writes:\n\nIran's bounty program began as early as 2010."
+    for tagger in (None, _tagged(text, [("Content", "Iran pays bounties"), ("Source", "officials"), ("Cue", "say"),
+                                        ("Source", "Lawrence Franklin"), ("Cue", "writes")])):
+        claims = extract_claims(Document(id="d", source="Paper", text=text), OPTS, tagger=tagger)
+        assert [c.text for c in claims] == ["Iran pays bounties, officials say.",
+                                            "Iran's bounty program began as early as 2010."]
+        c = claims[1]
+        assert (c.speaker, c.cue, c.attitude, c.attributed) == ("Lawrence Franklin", "writes", "asserts", True)
+        assert text[c.source_span[0]:c.source_span[1]] == "Lawrence Franklin"
+        assert text[c.cue_span[0]:c.cue_span[1]] == "writes"
+        assert c.content == "Iran's bounty program began as early as 2010"
+    # a sentence with a cue of its own after the colon keeps its own source
+    text = "Caddell continued:\n\nOfficials said the payments began as early as 2010."
+    [c] = extract_claims(Document(id="d", source="Paper", text=text), OPTS)
+    assert (c.speaker, c.cue) == ("Officials", "said")

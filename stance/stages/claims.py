@@ -328,8 +328,10 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
     sentences = split_sentences(doc.text)
     tagged = tagger.tag(doc.text) if tagger is not None else None
     first_real = True
+    colon_frame = None   # "Caddell continued:" — the sentence after it is what the frame's source says
     for sent in sentences:
         text, start = sent.text, sent.start
+        opening, colon_frame = colon_frame, None
         if any(b.search(text) for b in boiler):
             continue
         if dateline:
@@ -343,6 +345,12 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
                 claims[-1] = _reattributed(claims[-1], frame, start)
                 previous = frame
                 previous_text = claims[-1].text   # a quote that follows runs on from this speaker
+                first_real = False
+                continue
+        if text.rstrip().endswith(":") and not text.lstrip().startswith(_OPEN_QUOTE):
+            frame = quote_frame(text, tagged, start, author, previous, previous_text)
+            if frame is not None:   # a frame of what follows, no claim of its own
+                colon_frame, previous, previous_text = (frame, start), frame, text
                 first_real = False
                 continue
         line = doc.text[doc.text.rfind("\n", 0, sent.start) + 1: (doc.text.find("\n", sent.end) + 1 or len(doc.text) + 1) - 1]
@@ -360,8 +368,13 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
             if tagged else []
         found = found or [(attribute(text, author, previous, previous_text), None)]
         previous, previous_text = found[0][0], text
-        for att, segs in found:
-            claims.append(claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs))
+        for k, (att, segs) in enumerate(found):
+            claim = claim_from(doc, f"{doc.id}#{len(claims) + 1:03d}", text, start, att, is_headline, author, segs)
+            if k == 0 and opening is not None and att.cue_span is None:
+                # no cue of its own: the colon frame before it ("The New York Times reports:") says it
+                claim = _reattributed(claim, *opening)
+                previous = opening[0]
+            claims.append(claim)
         first_real = False
     return resolve_references(claims)
 
