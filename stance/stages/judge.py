@@ -157,11 +157,6 @@ def nli_content(claim) -> str:
     return reading(claim)[0]
 
 
-def read_attitude(claim) -> str:
-    """The attitude toward the content as NLI reads it (``reading``): a negated assertion denies."""
-    return reading(claim)[1]
-
-
 def flipped_reading(claim) -> tuple[str, str] | None:
     """(attitude as read, proposition) when the judgement reads a negated content as the opposite
     attitude toward its positive proposition ("the woman was not his wife": denies "the woman was his
