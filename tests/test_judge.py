@@ -250,3 +250,13 @@ def test_opposed_combine_is_validated(tmp_path):
     bad.write_text("judge:\n  opposed_combine: maximum\n")
     with pytest.raises(StanceError, match="opposed_combine"):
         load_config(bad)
+
+
+def test_where_reports_spread_is_not_part_of_what_they_report():
+    """"Reports that P have surfaced": the tagger's content runs on into the main predicate."""
+    c = _said("Reports that the Taliban were paid have surfaced in Washington.", "Reports", "Reports",
+              "that the Taliban were paid have surfaced in Washington")
+    assert nli_content(c) == "the Taliban were paid"
+    plain = _said("New documents have surfaced in Washington, officials said.", "officials", "said",
+                  "New documents have surfaced in Washington")
+    assert nli_content(plain) == "New documents have surfaced in Washington"

@@ -181,8 +181,12 @@ def reading(claim) -> tuple[str, str]:
     attitude = claim.attitude
     if claim.resolved_content:
         return propositional(_THAT.sub("", claim.resolved_content, count=1)), attitude
-    text = _DISMISSED_AS.sub("", _THAT.sub("", claim.content or claim.text, count=1))
+    raw = claim.content or claim.text
+    text = _DISMISSED_AS.sub("", _THAT.sub("", raw, count=1))
     text = _CLAIM_THAT.sub("", text, count=1)
+    if text != raw:   # "(Reports) that P have surfaced": the tail says where the reports are, not P
+        m = _REPORTS_SPREAD.search(text)
+        text = text[:m.start()] if m and is_clause(text[:m.start()]) else text
     if len(_words(text)) < MIN_CONTENT_WORDS and _NOUN_PHRASE.match(text.strip(" “\"'‘")):
         return propositional(claim.text), attitude
     if claim.attributed and _VERDICT_VERBS.intersection((claim.verb or "").split()[-1:]):
@@ -312,6 +316,9 @@ _CLAIM_THAT = re.compile(
     r"^(?:the\s+|a\s+|these\s+|those\s+|(?:his|her|their|its)\s+|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}['’]s?\s+|"
     r"[a-z]+['’]s\s+)?(?:[\w-]+\s+)?(?:claims?|rumou?rs?|reports?|allegations?|suggestions?|assertions?|accusations?|"
     r"stor(?:y|ies)|speculation|notion|idea)\s+that\s+(?=\S)", re.I)
+
+_REPORTS_SPREAD = re.compile(r"\s+(?:have|has|had|are|were|is|was)\s+(?:\w+ly\s+|also\s+|now\s+|long\s+)?(?:been\s+)?"
+                             r"(?:emerged|surfaced|circulat\w+|spread\w*|appeared|swirl\w+|resurfaced)\b.*$", re.I)
 
 # a main clause negated by its auxiliary ("was not", "haven't", "has never"), or a bare "never"
 _FLIPPED = {"asserts": "denies", "denies": "asserts"}
