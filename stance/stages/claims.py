@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from stance.cache import CorruptCache, DiskStore, cached_map, files_sha256
 from stance.stages.attribution import attribute
-from stance.stages.frames import OPEN_QUOTE, closes_quote, continued_report, quote_frame, reattributed, spans_in
+from stance.stages.frames import OPEN_QUOTE, closes_quote, continued_report, reporting_frame, reattributed, spans_in
 from stance.stages.corpus import Corpus, Document
 from stance.stages.sentences import split_sentences
 
@@ -235,7 +235,7 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
                 text, start = text[m.end():], start + m.end()
         n_words = len(text.split())
         if claims and closes_quote(doc.text, claims[-1], start):
-            frame = quote_frame(text, tagged, start, author, previous, previous_text)
+            frame = reporting_frame(text, tagged, start, author, previous, previous_text)
             if frame is not None:   # "“P. Q.” Mujahid said in a statement.": the quote before is Mujahid's
                 claims[-1] = reattributed(claims[-1], frame, start)
                 previous = frame
@@ -243,7 +243,7 @@ def extract_claims(doc: Document, opts: ClaimOptions, tagger=None) -> list[Claim
                 first_real = False
                 continue
         if text.rstrip().endswith(":") and not text.lstrip().startswith(OPEN_QUOTE):
-            frame = quote_frame(text, tagged, start, author, previous, previous_text)
+            frame = reporting_frame(text, tagged, start, author, previous, previous_text)
             if frame is not None:   # a frame of what follows, no claim of its own
                 colon_frame, previous, previous_text = (frame, start), frame, text
                 first_real = False

@@ -101,8 +101,10 @@ _FRAMES = (
     re.compile(r"^(?P<pred>it (?:is|was|remains|remained) (?:still |also |now |however )?(?:unclear|not clear|"
                r"uncertain|unknown) (?:whether|if))\s+(?P<c>.{8,})$", re.I),
 )
-_REPORT_NOUN = re.compile(r"^(?:the\s+)?(?:reports?|claims?|allegations?|suggestions?|stories|story|idea|notion|"
-                          r"accusations?|assertions?)\s+(?:that|of)\s+", re.I)
+# nouns that carry a proposition after "that": "the claim that P", "rumors that P", "reports that P"
+REPORT_NOUNS = (r"(?:reports?|claims?|allegations?|suggestions?|assertions?|accusations?|stor(?:y|ies)|rumou?rs?|"
+                r"speculation|notion|idea)")
+_REPORT_NOUN = re.compile(rf"^(?:the\s+)?{REPORT_NOUNS}\s+(?:that|of)\s+", re.I)
 
 
 def evidential_frame(content: str) -> tuple[int, int, int, int] | None:

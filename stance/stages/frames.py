@@ -63,7 +63,7 @@ def closes_quote(text: str, claim, start: int) -> bool:
     return not any(q in inner for q in ("“", "”", '"'))   # a quote with a frame of its own inside: not only a quote
 
 
-def quote_frame(text: str, tagged, start: int, author: str, previous, previous_text: str):
+def reporting_frame(text: str, tagged, start: int, author: str, previous, previous_text: str):
     """The sentence is only a reporting frame, with no content of its own ("Mujahid said in a statement.",
     "he added.", "Mitchell recalled in an interview."): its source and cue, spans relative to the
     sentence, or None.  Pronoun sources resolve as the rules resolve them."""

@@ -34,6 +34,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from stance.stages.cues import REPORT_NOUNS
+
 RELATIONS = ("contradicts", "denies", "disputes", "supports", "neutral", "unrelated")
 CONFLICTS = ("contradicts", "denies", "disputes")
 _SUBJECT_PRONOUN = re.compile(r"^(he|she)\b", re.I)
@@ -65,10 +67,19 @@ class Judgement:
     direction: str | None = None   # for denies / disputes: "a" when a holds the negative attitude
 
 
+def combine(x: float, y: float, rule: str) -> float:
+    """Two directions' probabilities as one: "mean", "max" or "min"."""
+    if rule == "max":
+        return max(x, y)
+    if rule == "min":
+        return min(x, y)
+    return (x + y) / 2
+
+
 def judge(attitude_a: str, attitude_b: str, ent_ab: float, ent_ba: float, con_ab: float, con_ba: float,
           similarity: float, opts: JudgeOptions = JudgeOptions()) -> Judgement:
     same = max(ent_ab, ent_ba)
-    opposed = max(con_ab, con_ba) if opts.opposed_combine == "max" else (con_ab + con_ba) / 2
+    opposed = combine(con_ab, con_ba, opts.opposed_combine)
     pair = {attitude_a, attitude_b}
     direction = None
     if pair == {"asserts"}:
@@ -314,8 +325,7 @@ def propositional(text: str) -> str:
 # "the claim that P", "rumors that P", "the congressman's claim that P": what is compared is P
 _CLAIM_THAT = re.compile(
     r"^(?:the\s+|a\s+|these\s+|those\s+|(?:his|her|their|its)\s+|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}['’]s?\s+|"
-    r"[a-z]+['’]s\s+)?(?:[\w-]+\s+)?(?:claims?|rumou?rs?|reports?|allegations?|suggestions?|assertions?|accusations?|"
-    r"stor(?:y|ies)|speculation|notion|idea)\s+that\s+(?=\S)", re.I)
+    rf"[a-z]+['’]s\s+)?(?:[\w-]+\s+)?{REPORT_NOUNS}\s+that\s+(?=\S)", re.I)
 
 _REPORTS_SPREAD = re.compile(r"\s+(?:have|has|had|are|were|is|was)\s+(?:\w+ly\s+|also\s+|now\s+|long\s+)?(?:been\s+)?"
                              r"(?:emerged|surfaced|circulat\w+|spread\w*|appeared|swirl\w+|resurfaced)\b.*$", re.I)

@@ -71,8 +71,9 @@ def _order(matrix: np.ndarray) -> list[int]:
     return [int(i) for i in leaves_list(z)]
 
 
-def _flipped(c) -> str | None:
-    """"read as denying: P" for a negated content the judgement reads as its positive proposition."""
+def flipped_note(c) -> str | None:
+    """"a negated content, read as denying: “P”" for a claim the judgement reads as the opposite attitude
+    toward its positive proposition; both reports print it beside the claim."""
     from stance.stages.judge import flipped_reading
 
     f = flipped_reading(c)
@@ -163,7 +164,7 @@ def page_data(data, max_pairs: int = 1500, speakers=None, ranked: tuple[list, li
         claim_index[c.id] = len(claims_out)
         claims_out.append({"id": c.id, "doc": doc_index[c.doc_id], "text": c.text, "speaker": c.speaker_id or c.speaker,
                            "source": c.speaker, "cue": c.cue, "attitude": c.attitude, "content": c.content,
-                           "refers": c.resolved_content or None, "reads": _flipped(c), "marks": _marks(c, texts[c.doc_id]), "para": para_index[key], "at": c.start - off})
+                           "refers": c.resolved_content or None, "reads": flipped_note(c), "marks": _marks(c, texts[c.doc_id]), "para": para_index[key], "at": c.start - off})
         return claim_index[c.id]
 
     pairs_out = []

@@ -20,8 +20,8 @@ from stance.stages.claims import Claim
 from stance.stages.corpus import Corpus
 from stance.errors import StanceError
 from stance.iohelpers import atomic_write_text
-from stance.stages.judge import CONFLICTS, flipped_reading, reading, reading_memo
-from stance.stages.page import embed_json, oriented, page_data, segments
+from stance.stages.judge import CONFLICTS, reading, reading_memo
+from stance.stages.page import embed_json, flipped_note, oriented, page_data, segments
 from stance.stages.matrices import (ClaimMatrix, DocMatrix, SpeakerMatrix, is_conflict, ranked_supports, ranked_with_restatements,
                        speaker_matrix)
 from stance.stages.scores import ScoredPair
@@ -191,7 +191,7 @@ def _env():
                       autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.2f}"
-    env.globals["flipped"] = flipped_reading
+    env.globals["flipped_note"] = flipped_note
     return env
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stance.stages.judge import JudgeOptions, Judgement, judge_contents, near_duplicate, reading_memo
+from stance.stages.judge import JudgeOptions, Judgement, combine, judge_contents, near_duplicate, reading_memo
 from stance.stages.pairs import ClaimPair
 from stance.models.scorer import Scorer
 
@@ -45,14 +45,6 @@ class ScoredPair:
         if self.judgement:
             return self.judgement.score
         return self.contradiction or 0.0
-
-
-def combine(x: float, y: float, rule: str) -> float:
-    if rule == "max":
-        return max(x, y)
-    if rule == "min":
-        return min(x, y)
-    return (x + y) / 2
 
 
 def _scored_batches(scorer: Scorer, pairs: list[tuple[str, str]], batch_size: int | None, chunk_pairs: int):
